@@ -1,0 +1,10 @@
+namespace Sweeps.Engine.Config;
+
+public enum ConfigSeverity { Error, Warning }
+
+/// <summary>One problem found in a sweep config: the key path it is about, what is wrong, and the line when known.</summary>
+public sealed record ConfigProblem(string Path, string Message, int? Line = null, ConfigSeverity Severity = ConfigSeverity.Error)
+{
+    public override string ToString() =>
+        (Line is int line ? $"line {line}: " : "") + (Path.Length == 0 ? Message : $"{Path}: {Message}");
+}

@@ -1,0 +1,14 @@
+namespace Sweeps.Engine.Config;
+
+/// <summary>A config with one or more problems; the message lists every one of them.</summary>
+public sealed class InvalidConfigException : SweepsException
+{
+    public InvalidConfigException(IReadOnlyList<ConfigProblem> problems, string? source = null)
+        : base(SweepsErrorKind.InvalidConfig, Describe(problems, source)) => Problems = problems;
+
+    public IReadOnlyList<ConfigProblem> Problems { get; }
+
+    static string Describe(IReadOnlyList<ConfigProblem> problems, string? source) =>
+        $"The sweep config{(source is null ? "" : $" '{source}'")} has {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:"
+        + string.Concat(problems.Select(p => Environment.NewLine + "  " + p));
+}

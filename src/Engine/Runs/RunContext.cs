@@ -1,0 +1,16 @@
+using Sweeps.Engine.Store;
+
+namespace Sweeps.Engine.Runs;
+
+/// <summary>What a launcher gets for one run: which run, its parameters, its folder, and where to log metrics.</summary>
+public sealed class RunContext(RunClaim claim, RunRecorder recorder)
+{
+    public string SweepId => claim.SweepId;
+    public string RunId => claim.Run.Id;
+    public int Number => claim.Run.Number;
+    public Dictionary<string, object?> Config => claim.Run.Config;
+    public string Directory => claim.Directory;
+    public RunRecorder Recorder { get; } = recorder;
+
+    public void Log(IReadOnlyDictionary<string, object?> row) => Recorder.Log(row);
+}

@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+using Sweeps.Engine.Space;
+
+namespace Sweeps.Engine.Runs;
+
+/// <summary>
+/// A run's history (like <c>wandb.log</c>): each row is one JSON line in <c>history.jsonl</c> in the run's folder,
+/// with <c>_step</c> and <c>_timestamp</c> added. The summary is the last logged value of each key. One writer per run,
+/// safe to call from any thread.
+/// </summary>
+public sealed class RunRecorder : IDisposable
+{
+    public const string HistoryFile = "history.jsonl";
+
+    readonly Dictionary<string, object?> _summary = new(StringComparer.Ordinal);
+    readonly StreamWriter _writer;
+    readonly object _gate = new();
+    long _steps;
+
+    public RunRecorder(string runDirectory)
+    {
+        Directory.CreateDirectory(runDirectory);
+        _writer = new StreamWriter(new FileStream(Path.Combine(runDirectory, HistoryFile), FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+    }
+
+    public long Steps { get { lock (_gate) return _steps; } }
+
+    /// <summary>The last value of each metric (keys starting with '_' are bookkeeping and left out).</summary>
+    public Dictionary<string, object?> Summary
+    {
+        get { lock (_gate) return new Dictionary<string, object?>(_summary, StringComparer.Ordinal); }
+    }
+
+    /// <summary>Appends one history row.</summary>
+    public void Log(IReadOnlyDictionary<string, object?> row)
+    {
+        lock (_gate)
+        {
+            var line = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (key, value) in row) line[key] = value;
+            line["_step"] = _steps;
+            line["_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+            _writer.Write(TreeJson.Serialize(line));
+            _writer.Write('\n');
+            _writer.Flush();
+            _steps++;
+            foreach (var (key, value) in row)
+                if (!key.StartsWith('_')) _summary[key] = value;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate) _writer.Dispose();
+    }
+
+    /// <summary>Reads a run's history back; a torn last row (the run died while writing it) is left out.</summary>
+    public static List<Dictionary<string, object?>> ReadHistory(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, HistoryFile);
+        var rows = new List<Dictionary<string, object?>>();
+        if (!File.Exists(path)) return rows;
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(fs);
+        var text = reader.ReadToEnd();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(lines[i]);
+                rows.Add(TreeJson.ReadObject(doc.RootElement));
+            }
+            catch (JsonException) when (i == lines.Length - 1) { }
+            catch (JsonException e)
+            {
+                throw new SweepsException(SweepsErrorKind.StoreCorrupt, $"{path}, line {i + 1}: not valid JSON ({e.Message}).", e);
+            }
+        }
+        return rows;
+    }
+}

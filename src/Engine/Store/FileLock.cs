@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Sweeps.Engine.Store;
+
+/// <summary>
+/// A lock that works across processes and machines on a shared disk: whoever creates the lock file
+/// (create-exclusive, which local disks, SMB and NFSv3+ all make atomic) holds it. The file names its owner
+/// (host, pid, process start, token). A lock whose owner process is gone (same host) or whose file is older than
+/// <see cref="StaleAfter"/> (another host) is taken over by renaming it away, which only one contender can win.
+/// </summary>
+public sealed class FileLock
+{
+    public FileLock(string path, TimeSpan? timeout = null, TimeSpan? staleAfter = null)
+    {
+        Path = path;
+        Timeout = timeout ?? TimeSpan.FromSeconds(60);
+        StaleAfter = staleAfter ?? TimeSpan.FromSeconds(30);
+    }
+
+    public string Path { get; }
+    public TimeSpan Timeout { get; }
+    /// <summary>Locks are held for milliseconds; one this old belongs to a holder that died.</summary>
+    public TimeSpan StaleAfter { get; }
+
+    static readonly string Host = Environment.MachineName;
+    static readonly int Pid = Environment.ProcessId;
+    static readonly long ProcessStart = Process.GetCurrentProcess().StartTime.ToUniversalTime().Ticks;
+
+    /// <summary>Waits for the lock; throws <see cref="SweepsException"/> (LockTimeout) naming the holder on time-out.</summary>
+    public IDisposable Acquire(CancellationToken cancel = default)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        var owner = JsonSerializer.Serialize(new Owner(Host, Pid, ProcessStart, token, DateTimeOffset.UtcNow));
+        var clock = Stopwatch.StartNew();
+        var wait = 1;
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            try
+            {
+                using (var fs = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 256, FileOptions.None))
+                {
+                    fs.Write(Encoding.UTF8.GetBytes(owner));
+                    fs.Flush(flushToDisk: true);
+                }
+                return new Held(Path, token);
+            }
+            catch (DirectoryNotFoundException e)
+            {
+                throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"The sweep folder of '{Path}' does not exist: {e.Message}", e);
+            }
+            catch (IOException)
+            {
+                if (TryBreakStale()) continue;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot create the lock file '{Path}': {e.Message}", e);
+            }
+            if (clock.Elapsed > Timeout)
+                throw new SweepsException(SweepsErrorKind.LockTimeout,
+                    $"Timed out after {Timeout.TotalSeconds:0} s waiting for the lock '{Path}', held by {Describe(ReadOwner())}. If that process is gone, the lock is taken over {StaleAfter.TotalSeconds:0} s after it was taken.");
+            Thread.Sleep(Random.Shared.Next(wait, wait * 2 + 1));
+            wait = Math.Min(wait * 2, 20);
+        }
+    }
+
+    bool TryBreakStale()
+    {
+        var owner = ReadOwner();
+        DateTime written;
+        try { written = File.GetLastWriteTimeUtc(Path); }
+        catch (IOException) { return true; }
+        if (written == DateTime.FromFileTimeUtc(0)) return true; // vanished meanwhile: try again at once
+        var dead = owner is not null && owner.Host == Host && !IsAlive(owner.Pid, owner.ProcessStart);
+        var old = DateTime.UtcNow - written > StaleAfter;
+        if (!dead && !old) return false;
+        var aside = $"{Path}.stale-{Guid.NewGuid():N}";
+        try { File.Move(Path, aside); }
+        catch (IOException) { return true; } // someone else broke it first
+        catch (UnauthorizedAccessException) { return false; }
+        // Between reading and renaming, the stale lock may have been replaced by a live one: put that back.
+        var moved = TryRead(aside);
+        if (owner is not null && moved is not null && moved.Token != owner.Token)
+        {
+            try { File.Move(aside, Path); return false; }
+            catch (IOException) { }
+        }
+        try { File.Delete(aside); } catch (IOException) { }
+        return true;
+    }
+
+    static bool IsAlive(int pid, long start)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return p.StartTime.ToUniversalTime().Ticks == start;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+        catch (Exception) { return true; } // cannot tell: assume alive and let the age rule decide
+    }
+
+    Owner? ReadOwner() => TryRead(Path);
+
+    static Owner? TryRead(string path)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return JsonSerializer.Deserialize<Owner>(fs);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return null; }
+    }
+
+    static string Describe(Owner? o) => o is null ? "an unknown owner" : $"process {o.Pid} on {o.Host} since {o.Acquired:u}";
+
+    sealed record Owner(string Host, int Pid, long ProcessStart, string Token, DateTimeOffset Acquired);
+
+    sealed class Held(string path, string token) : IDisposable
+    {
+        bool _released;
+
+        public void Dispose()
+        {
+            if (_released) return;
+            _released = true;
+            // Only remove the lock if it is still ours: a holder judged stale must not delete its successor's lock.
+            if (TryRead(path)?.Token == token) File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Sweeps.Engine.Config;
+using Sweeps.Engine.Runs;
+
+namespace Sweeps.Engine.Store;
+
+/// <summary>The sweep as the replay of its journal: its config, seed, state and every run.</summary>
+public sealed class SweepState
+{
+    readonly List<RunRecord> _runs = [];
+    readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+
+    public string Id { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public long Seed { get; private set; }
+    public DateTimeOffset Created { get; private set; }
+    public SweepConfig Config { get; private set; } = null!;
+    /// <summary>running, paused, finished or canceled.</summary>
+    public string State { get; private set; } = "running";
+    public string? StateReason { get; private set; }
+    public DateTimeOffset Updated { get; private set; }
+    public IReadOnlyList<RunRecord> Runs => _runs;
+
+    public bool TryGetRun(string id, out RunRecord run)
+    {
+        run = _index.TryGetValue(id, out var i) ? _runs[i] : null!;
+        return run is not null;
+    }
+
+    /// <summary>Applies one journal event; a line that contradicts the state before it is reported as damage.</summary>
+    internal void Apply(JournalEvent e, int line, string journal)
+    {
+        if (Config is null && e is not SweepCreated)
+            throw Damaged(journal, line, "the journal does not start with a sweep_created event");
+        switch (e)
+        {
+            case SweepCreated c:
+                if (Config is not null) throw Damaged(journal, line, "a second sweep_created event");
+                if (c.Version > JournalEvent.FormatVersion)
+                    throw new SweepsException(SweepsErrorKind.StoreCorrupt, $"{journal} was written by a newer Sweeps (journal format {c.Version}); update Sweeps to read it.");
+                Id = c.SweepId; Name = c.SweepName; Seed = c.Seed; Created = c.Time;
+                try { Config = SweepConfigParser.Parse(new ConfigDocument(c.Config), out _); }
+                catch (InvalidConfigException ex) { throw Damaged(journal, line, "the stored config is not valid: " + ex.Message); }
+                break;
+            case RunClaimed r:
+                if (_index.ContainsKey(r.RunId)) throw Damaged(journal, line, $"run {r.RunId} is claimed twice");
+                _index[r.RunId] = _runs.Count;
+                _runs.Add(new RunRecord { Id = r.RunId, Number = r.Number, State = RunState.Running, Config = r.Config, Agent = r.Agent, Created = r.Time });
+                break;
+            case RunEnded r:
+                if (!_index.TryGetValue(r.RunId, out var i)) throw Damaged(journal, line, $"run {r.RunId} ends but was never claimed");
+                if (_runs[i].State.IsTerminal()) throw Damaged(journal, line, $"run {r.RunId} ends twice");
+                _runs[i] = _runs[i] with { State = r.State, Summary = r.Summary, Steps = r.Steps, Error = r.Error, ExitCode = r.ExitCode, Ended = r.Time };
+                break;
+            case SweepStateChanged s:
+                State = s.State; StateReason = s.Reason;
+                break;
+        }
+        Updated = e.Time;
+    }
+
+    static SweepsException Damaged(string journal, int line, string what) =>
+        new(SweepsErrorKind.StoreCorrupt, $"{journal}, line {line}: {what}. The journal is damaged; nothing was changed.");
+}

@@ -1,0 +1,69 @@
+using Sweeps.Engine.Config;
+
+namespace Sweeps.Engine.Store;
+
+/// <summary>
+/// A folder of sweeps, one sub-folder each (named by the sweep id) holding <c>journal.jsonl</c>, the lock file,
+/// a copy of the config and <c>runs/&lt;run id&gt;/</c>. Layout and format: <c>docs/store.md</c>.
+/// </summary>
+public sealed class SweepStore(string root)
+{
+    public const string JournalFile = "journal.jsonl";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>Creates a sweep from a validated config. The seed is the given one, the config's, or a fresh one.</summary>
+    public SweepHandle Create(SweepConfig config, string? configText = null, string? name = null, long? seed = null)
+    {
+        try
+        {
+            Directory.CreateDirectory(Root);
+            while (true)
+            {
+                var id = ShortId.New();
+                var dir = Path.Combine(Root, id);
+                if (Directory.Exists(dir)) continue;
+                Directory.CreateDirectory(dir);
+                File.WriteAllText(Path.Combine(dir, configText is null ? "config.json" : "config.yaml"), configText ?? Space.TreeJson.Serialize(config.Tree));
+                var created = new SweepCreated(DateTimeOffset.UtcNow, id, name ?? config.Name ?? id,
+                    seed ?? config.Seed ?? Random.Shared.NextInt64(0, int.MaxValue), config.Tree);
+                try { Journal.Create(Path.Combine(dir, JournalFile), created); }
+                catch (IOException) when (File.Exists(Path.Combine(dir, JournalFile))) { continue; }
+                return new SweepHandle(id, dir);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot create a sweep in the store '{Root}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Every sweep in the store, oldest first.</summary>
+    public IReadOnlyList<SweepHandle> List()
+    {
+        if (!Directory.Exists(Root)) return [];
+        try
+        {
+            return Directory.EnumerateDirectories(Root)
+                .Where(d => File.Exists(Path.Combine(d, JournalFile)))
+                .Select(d => new SweepHandle(Path.GetFileName(d), d))
+                .OrderBy(h => File.GetCreationTimeUtc(h.JournalPath)).ThenBy(h => h.Id, StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot read the store '{Root}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The sweep with this id; throws SweepNotFound when there is none.</summary>
+    public SweepHandle Open(string id)
+    {
+        var dir = Path.Combine(Root, id);
+        if (id.Length == 0 || id.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || id is "." or ".." || !File.Exists(Path.Combine(dir, JournalFile)))
+            throw new SweepsException(SweepsErrorKind.SweepNotFound, $"No sweep with id '{id}' in the store '{Root}'.");
+        return new SweepHandle(id, dir);
+    }
+
+    public bool Exists(string id) => id.Length > 0 && id.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && File.Exists(Path.Combine(Root, id, JournalFile));
+}
