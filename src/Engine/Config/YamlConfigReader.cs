@@ -123,7 +123,7 @@ public static partial class YamlConfigReader
             case ".nan" or ".NaN" or ".NAN": return double.NaN;
         }
         if (IntPattern().IsMatch(text))
-            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : double.Parse(text, CultureInfo.InvariantCulture);
+            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? (object)l : double.Parse(text, CultureInfo.InvariantCulture);
         if (text.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(text[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
             return hex;
         if (text.StartsWith("0o", StringComparison.Ordinal) && OctalPattern().IsMatch(text[2..]))

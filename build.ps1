@@ -1,0 +1,111 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, demos and benchmarks Sweeps.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Build,Demo
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Build,Test
+#>
+[CmdletBinding()]
+param(
+    # Clean, Build, Test, Demo, Bench (comma-separated works too: -Task Build,Test).
+    [string[]] $Task = @('Build', 'Test'),
+    [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+$PSNativeCommandUseErrorActionPreference = $true
+Set-StrictMode -Version Latest
+
+# `pwsh -File build.ps1 -Task A,B` passes the single string 'A,B'.
+$Task = $Task -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ }
+$known = 'Clean', 'Build', 'Test', 'Demo', 'Bench'
+$bad = $Task | Where-Object { $_ -notin $known }
+if ($bad) { throw "Unknown task(s): $($bad -join ', '). Known: $($known -join ', ')." }
+
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'Sweeps'
+$results = Join-Path $out 'test-results'
+$PesterVersion = '5.7.1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
+
+function Get-NuGetRoot { ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim() }
+
+function Invoke-Clean { Remove-Item -Recurse -Force $out -ErrorAction Ignore }
+
+function Invoke-Build {
+    dotnet build (Join-Path $root 'Sweeps.slnx') -c $Configuration --nologo -v quiet
+    # publish = the importable module folder, with YamlDotNet and MathNet.Numerics beside Sweeps.dll
+    Remove-Item -Recurse -Force $moduleOut -ErrorAction Ignore
+    dotnet publish (Join-Path $root 'src/Module') -c $Configuration -o $moduleOut --no-build --nologo -v quiet
+    Remove-Item (Join-Path $moduleOut '*.deps.json') -ErrorAction Ignore
+    $version = ([xml](Get-Content (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version
+    (Get-Content (Join-Path $root 'Sweeps.psd1') -Raw) -replace '\{\{ModuleVersion\}\}', $version |
+        Set-Content (Join-Path $moduleOut 'Sweeps.psd1')
+    Copy-Item (Join-Path $root 'src/Module/Sweeps.Format.ps1xml') $moduleOut
+    "Module: $moduleOut"
+}
+
+function Invoke-Test {
+    New-Item -ItemType Directory -Force $results | Out-Null
+    $trx = Join-Path $results 'xunit.trx'
+    Remove-Item $trx -ErrorAction Ignore
+    $xunitFailed = $false
+    try {
+        dotnet test (Join-Path $root 'tests/Engine.Tests') -c $Configuration --no-build --nologo `
+            --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    } catch { $xunitFailed = $true }
+    $x = @{ passed = 0; failed = 1; skipped = 0 }          # no TRX: count it as one failure
+    if (Test-Path $trx) {
+        $c = ([xml](Get-Content $trx)).TestRun.ResultSummary.Counters
+        $x = @{ passed = [int]$c.passed; failed = [int]$c.failed + [int]$c.error; skipped = [int]$c.total - [int]$c.executed }
+        if ($xunitFailed -and $x.failed -eq 0) { $x.failed = 1 }
+    }
+    "xunit: $($x.passed) passed, $($x.failed) failed, $($x.skipped) skipped"
+
+    # Pester runs in its own process so the module under test loads fresh from out/Sweeps.
+    dotnet restore (Join-Path $root 'build/tools.proj') --nologo -v quiet | Out-Null
+    $pester = Join-Path (Get-NuGetRoot) "pester/$PesterVersion/tools/Pester.psd1"
+    $summary = Join-Path $results 'pester-summary.json'
+    Remove-Item $summary -ErrorAction Ignore
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester' -RequiredVersion $PesterVersion
+`$cfg = New-PesterConfiguration
+`$cfg.Run.Path = '$(Join-Path $root 'tests/Pester')'
+`$cfg.Run.PassThru = `$true
+`$cfg.Output.Verbosity = 'Detailed'
+`$cfg.TestResult.Enabled = `$true
+`$cfg.TestResult.OutputFormat = 'JUnitXml'
+`$cfg.TestResult.OutputPath = '$(Join-Path $results 'pester-junit.xml')'
+`$r = Invoke-Pester -Configuration `$cfg
+@{ passed = `$r.PassedCount; failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; skipped = `$r.SkippedCount } |
+    ConvertTo-Json | Set-Content '$summary'
+"@
+    try { & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script } catch { Write-Warning "Pester: $_" }
+    $p = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ passed = 0; failed = 1; skipped = 0 } }
+    "pester: $($p.passed) passed, $($p.failed) failed, $($p.skipped) skipped"
+    $script:Summary = @{ passed = $x.passed + $p.passed; failed = $x.failed + $p.failed; skipped = $x.skipped + $p.skipped }
+}
+
+function Invoke-Demo {
+    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $root 'demo/demo.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1')
+}
+
+function Invoke-Bench {
+    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $root 'bench/bench.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1') -OutDir (Join-Path $out 'bench') -Configuration $Configuration
+}
+
+$script:Summary = $null
+foreach ($t in $Task) {
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    Write-Host "==> $t"
+    & "Invoke-$t"
+    Write-Host ("<== {0} ({1:N1} s)" -f $t, $sw.Elapsed.TotalSeconds)
+}
+if ($script:Summary) {
+    # The last line is the plain closing line CI reads.
+    "tests: {0} passed, {1} failed, {2} skipped" -f $Summary.passed, $Summary.failed, $Summary.skipped
+    if ($Summary.failed -gt 0) { exit 1 }
+}

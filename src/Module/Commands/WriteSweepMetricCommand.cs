@@ -1,0 +1,31 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace Sweeps.Commands;
+
+/// <summary>Write-SweepMetric: appends one history row to the current run, like wandb.log.</summary>
+[Cmdlet(VerbsCommunications.Write, "SweepMetric")]
+[OutputType(typeof(void))]
+public sealed class WriteSweepMetricCommand : PSCmdlet
+{
+    /// <summary>The metrics of this step, e.g. @{ epoch = 3; loss = 0.21 }.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "A hashtable of metric names to values.")]
+    [ValidateNotNull]
+    public IDictionary? Metrics { get; set; }
+
+    /// <summary>The run to log to; by default the run this scriptblock is executing.</summary>
+    [Parameter]
+    public SweepRunInfo? Run { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var run = Run ?? SweepRunInfo.Current;
+        if (run is null)
+        {
+            WriteError(ErrorRecords.Create("NoActiveRun", ErrorCategory.InvalidOperation,
+                "Write-SweepMetric logs to the run being executed: call it inside a Start-SweepAgent scriptblock, or pass -Run.", Metrics));
+            return;
+        }
+        run.Log(Metrics!);
+    }
+}
