@@ -20,7 +20,7 @@ internal static class PowerShellValues
             case null: return null;
             case string or bool or long or double: return value;
             case int or short or byte or sbyte or ushort or uint: return Convert.ToInt64(value, CultureInfo.InvariantCulture);
-            case ulong u: return u <= long.MaxValue ? (long)u : (double)u;
+            case ulong u: return u <= long.MaxValue ? (object)(long)u : (double)u;
             case float f: return (double)f;
             case decimal m: return (double)m;
             case char c: return c.ToString();

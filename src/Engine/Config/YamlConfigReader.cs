@@ -58,13 +58,7 @@ public static partial class YamlConfigReader
                 {
                     var key = keyNode is YamlScalarNode k ? k.Value ?? "" : keyNode.ToString();
                     var childPath = path.Length == 0 ? key : path + "." + key;
-                    var line = (int)keyNode.Start.Line;
-                    if (dict.ContainsKey(key))
-                    {
-                        problems.Add(new ConfigProblem(childPath, "duplicate key", line));
-                        continue;
-                    }
-                    lines[childPath] = line;
+                    lines[childPath] = (int)keyNode.Start.Line; // YamlDotNet itself rejects duplicate keys
                     dict[key] = Convert(valueNode, childPath, lines, problems);
                 }
                 return dict;

@@ -9,5 +9,8 @@ public static class RunStates
 
     public static string ToName(this RunState state) => state.ToString().ToLowerInvariant();
 
-    public static RunState Parse(string name) => Enum.Parse<RunState>(name, ignoreCase: true);
+    /// <summary>Parses a state name; throws <see cref="FormatException"/> for anything else.</summary>
+    public static RunState Parse(string name) =>
+        Enum.TryParse<RunState>(name, ignoreCase: true, out var state) && Enum.IsDefined(state) && !char.IsDigit(name[0])
+            ? state : throw new FormatException($"'{name}' is not a run state");
 }

@@ -73,7 +73,7 @@ public sealed class GridSearch : ISearchMethod
         for (long i = 0; i < count; i++)
         {
             var v = p.Min + i * step;
-            yield return p.IntegerBounds && p.IntegerQ ? (long)v : v;
+            yield return p.IntegerBounds && p.IntegerQ ? (object)(long)v : v;
         }
     }
 }

@@ -117,6 +117,6 @@ public sealed record Parameter
     object Quantize(double x)
     {
         var q = Math.Round(x / Q, MidpointRounding.ToEven) * Q;
-        return IntegerQ ? (long)q : q;
+        return IntegerQ ? (object)(long)q : q;
     }
 }

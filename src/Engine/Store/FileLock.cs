@@ -97,7 +97,8 @@ public sealed class FileLock
         try
         {
             using var p = Process.GetProcessById(pid);
-            return p.StartTime.ToUniversalTime().Ticks == start;
+            // The start time .NET reports is derived from the boot clock and jitters by microseconds between calls.
+            return Math.Abs(p.StartTime.ToUniversalTime().Ticks - start) < TimeSpan.TicksPerSecond;
         }
         catch (ArgumentException) { return false; }
         catch (InvalidOperationException) { return false; }

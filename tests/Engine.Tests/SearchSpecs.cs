@@ -1,0 +1,91 @@
+using Sweeps.Engine.Config;
+using Sweeps.Engine.Runs;
+using Sweeps.Engine.Search;
+
+namespace Sweeps.Engine.Tests;
+
+public sealed class SearchSpecs
+{
+    /// <summary>Calls the method until it has nothing left, as W&amp;B's test kernel does.</summary>
+    static List<Dictionary<string, object?>> Drain(SweepConfig config, ISearchMethod method, int max = 10_000)
+    {
+        var runs = new List<RunRecord>();
+        while (runs.Count < max && method.Next(config, 1, runs) is { } s)
+            runs.Add(new RunRecord { Id = $"r{runs.Count}", Number = runs.Count + 1, State = RunState.Finished, Config = s.Config, Agent = "t", Created = DateTimeOffset.UnixEpoch });
+        return runs.Select(r => r.Config).ToList();
+    }
+
+    [Fact]
+    public void Grid_order_is_names_sorted_last_fastest_values_as_written_duplicates_once()
+    {
+        var c = Configs.Parse("method: grid\nparameters:\n  v2: {values: [1, 2, 3]}\n  v1: {values: [a, b, c, a]}\n");
+        var points = Drain(c, new GridSearch()).Select(p => $"{p["v1"]}{p["v2"]}");
+        Assert.Equal(new[] { "a1", "a2", "a3", "b1", "b2", "b3", "c1", "c2", "c3" }, points);
+    }
+
+    [Fact]
+    public void Grid_int_uniform_includes_both_ends_and_q_uniform_excludes_max()
+    {
+        Assert.Equal(63, Drain(Configs.Parse("method: grid\nparameters:\n  x: {min: -52, max: 10}\n"), new GridSearch()).Count);
+        Assert.Equal(new object?[] { 0.0, 0.25, 0.5, 0.75 },
+            Drain(Configs.Parse("method: grid\nparameters:\n  x: {distribution: q_uniform, min: 0, max: 1, q: 0.25}\n"), new GridSearch()).Select(p => p["x"]));
+        Assert.Equal(14, Drain(Configs.Parse("method: grid\nparameters:\n  x: {distribution: q_uniform, min: -9.211, max: 23.23, q: 2.341}\n"), new GridSearch()).Count);
+        Assert.Equal(new object?[] { 0L, 3L, 6L, 9L },
+            Drain(Configs.Parse("method: grid\nparameters:\n  x: {distribution: q_uniform, min: 0, max: 10, q: 3}\n"), new GridSearch()).Select(p => p["x"]));
+    }
+
+    [Fact]
+    public void Grid_identity_tells_bool_from_int_and_folds_integral_floats()
+    {
+        var points = Drain(Configs.Parse("method: grid\nparameters:\n  x: {values: [true, 1, 1.0, '1', null]}\n"), new GridSearch()).Select(p => p["x"]).ToList();
+        Assert.Equal(new object?[] { true, 1L, "1", null }, points);
+    }
+
+    [Fact]
+    public void Grid_of_constants_only_is_one_run()
+    {
+        Assert.Single(Drain(Configs.Parse("method: grid\nparameters:\n  x: {value: 5}\n  y: {value: b}\n"), new GridSearch()));
+    }
+
+    [Fact]
+    public void Grid_skips_points_runs_already_have_in_any_state()
+    {
+        var c = Configs.Parse("method: grid\nparameters:\n  x: {values: [1, 2, 3]}\n");
+        var runs = new List<RunRecord>
+        {
+            new() { Id = "a", Number = 1, State = RunState.Failed, Config = new() { ["x"] = 2L }, Agent = "t", Created = default },
+            new() { Id = "b", Number = 2, State = RunState.Running, Config = new() { ["x"] = 1L }, Agent = "t", Created = default },
+        };
+        Assert.Equal(3L, new GridSearch().Next(c, 1, runs)!.Config["x"]);
+    }
+
+    [Fact]
+    public void Grid_over_nested_parameters_builds_nested_configs()
+    {
+        var points = Drain(Configs.Parse("method: grid\nparameters:\n  opt:\n    parameters:\n      lr: {values: [0.1, 0.2]}\n      name: {value: adam}\n"), new GridSearch());
+        Assert.Equal(2, points.Count);
+        var opt = Assert.IsType<Dictionary<string, object?>>(points[1]["opt"]);
+        Assert.Equal((0.2, "adam"), ((double)opt["lr"]!, (string)opt["name"]!));
+    }
+
+    [Fact]
+    public void Random_is_the_same_for_the_same_seed_and_history_and_differs_with_the_seed()
+    {
+        var c = Configs.Parse("method: random\nparameters:\n  lr: {distribution: log_uniform_values, min: 1e-5, max: 1}\n  n: {values: [1, 2, 3]}\n");
+        var random = new RandomSearch();
+        var first = random.Next(c, 7, [])!.Config;
+        Assert.Equal(first["lr"], random.Next(c, 7, [])!.Config["lr"]);
+        Assert.NotEqual(first["lr"], random.Next(c, 8, [])!.Config["lr"]);
+        var history = new List<RunRecord> { new() { Id = "a", Number = 1, State = RunState.Finished, Config = first, Agent = "t", Created = default } };
+        Assert.NotEqual(first["lr"], random.Next(c, 7, history)!.Config["lr"]);
+    }
+
+    [Fact]
+    public void Random_draws_cover_the_space_uniformly_in_quantile()
+    {
+        var c = Configs.Parse("method: random\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
+        var xs = Drain(c, new RandomSearch(), max: 4000).Select(p => (double)p["x"]!).ToList();
+        Assert.InRange(xs.Average(), 0.47, 0.53);
+        Assert.InRange(xs.Count(x => x < 0.1), 320, 480);
+    }
+}

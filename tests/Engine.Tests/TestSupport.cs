@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Sweeps.Engine.Config;
+using Sweeps.Engine.Store;
+
+namespace Sweeps.Engine.Tests;
+
+/// <summary>A fresh store in a temporary folder, removed after the test.</summary>
+public sealed class TempStore : IDisposable
+{
+    public TempStore()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "sweeps-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        Store = new SweepStore(Root);
+    }
+
+    public string Root { get; }
+    public SweepStore Store { get; }
+
+    public SweepHandle Create(string yaml, long seed = 1) =>
+        Store.Create(SweepConfigParser.Parse(YamlConfigReader.Read(yaml), out _), yaml, seed: seed);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
+
+public static class Configs
+{
+    public static SweepConfig Parse(string yaml) => SweepConfigParser.Parse(YamlConfigReader.Read(yaml), out _);
+
+    public static IReadOnlyList<ConfigProblem> Problems(string yaml) => SweepConfigParser.Validate(YamlConfigReader.Read(yaml)).Problems;
+}
+
+/// <summary>Starts the StoreWorker test program (an agent process) built beside the tests.</summary>
+public static class StoreWorker
+{
+    public static string Dll
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && dir.Name != "tests") dir = dir.Parent;
+            var config = AppContext.BaseDirectory.Contains("/Debug/") || AppContext.BaseDirectory.Contains("\\Debug\\") ? "Debug" : "Release";
+            return Path.Combine(dir!.FullName, "StoreWorker", "bin", config, "net10.0", "Sweeps.StoreWorker.dll");
+        }
+    }
+
+    public static Process Start(string store, string sweepId, params string[] extra)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        psi.ArgumentList.Add(store);
+        psi.ArgumentList.Add(sweepId);
+        foreach (var e in extra) psi.ArgumentList.Add(e);
+        return Process.Start(psi)!;
+    }
+}

@@ -1,0 +1,45 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+}
+
+Describe 'The Sweeps module manifest' {
+    It 'passes Test-ModuleManifest' {
+        $manifest = Test-ModuleManifest -Path $SweepsManifest -ErrorAction Stop
+        $manifest.Name | Should -Be 'Sweeps'
+        $manifest.RootModule | Should -Be 'Sweeps.dll'
+        $manifest.Version | Should -Be ([version]'0.1.0')
+    }
+
+    It 'exports exactly the seven cmdlets' {
+        $expected = 'Get-Sweep', 'Get-SweepResult', 'Get-SweepRun', 'New-Sweep', 'Start-SweepAgent', 'Test-SweepConfig', 'Write-SweepMetric'
+        $module = Get-Module Sweeps
+        $module | Should -Not -BeNullOrEmpty
+        @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
+        @(Get-Command -Module Sweeps | Sort-Object Name | ForEach-Object Name) | Should -Be $expected
+        @(Get-Command -Module Sweeps | Where-Object CommandType -ne 'Cmdlet') | Should -HaveCount 0
+        $module.ExportedFunctions.Count | Should -Be 0
+        $module.ExportedAliases.Count | Should -Be 0
+    }
+
+    It 'declares an [OutputType] on every exported cmdlet' {
+        foreach ($command in Get-Command -Module Sweeps) {
+            $command.OutputType.Count | Should -BeGreaterThan 0 -Because "$($command.Name) should declare its output type"
+        }
+    }
+
+    It 'declares the documented output types' {
+        (Get-Command New-Sweep).OutputType.Name | Should -Be 'Sweeps.SweepInfo'
+        (Get-Command Get-Sweep).OutputType.Name | Should -Be 'Sweeps.SweepInfo'
+        (Get-Command Get-SweepRun).OutputType.Name | Should -Be 'Sweeps.RunDetail'
+        (Get-Command Get-SweepResult).OutputType.Name | Should -Be 'Sweeps.RunResult'
+        (Get-Command Start-SweepAgent).OutputType.Name | Should -Be 'Sweeps.RunResult'
+        @((Get-Command Test-SweepConfig).OutputType.Name | Sort-Object) | Should -Be @('Sweeps.Engine.Config.ConfigProblem', 'System.Boolean')
+    }
+
+    It 'has a format view for <_>' -ForEach @('Sweeps.SweepInfo', 'Sweeps.RunDetail', 'Sweeps.Engine.Config.ConfigProblem') {
+        $format = Get-FormatData -TypeName $_
+        $format | Should -Not -BeNullOrEmpty
+        $format.TypeNames | Should -Contain $_
+        $format.FormatViewDefinition.Count | Should -BeGreaterThan 0
+    }
+}
