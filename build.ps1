@@ -30,6 +30,9 @@ $results = Join-Path $out 'test-results'
 $PesterVersion = '5.7.1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
 
+# A child pwsh of the same version as this one (works under `dotnet pwsh`, where the process is dotnet).
+function Invoke-Pwsh { dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive @args }
+
 function Get-NuGetRoot { ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim() }
 
 function Invoke-Clean { Remove-Item -Recurse -Force $out -ErrorAction Ignore }
@@ -83,18 +86,18 @@ Import-Module '$pester' -RequiredVersion $PesterVersion
 @{ passed = `$r.PassedCount; failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; skipped = `$r.SkippedCount } |
     ConvertTo-Json | Set-Content '$summary'
 "@
-    try { & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script } catch { Write-Warning "Pester: $_" }
+    try { Invoke-Pwsh -Command $script } catch { Write-Warning "Pester: $_" }
     $p = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ passed = 0; failed = 1; skipped = 0 } }
     "pester: $($p.passed) passed, $($p.failed) failed, $($p.skipped) skipped"
     $script:Summary = @{ passed = $x.passed + $p.passed; failed = $x.failed + $p.failed; skipped = $x.skipped + $p.skipped }
 }
 
 function Invoke-Demo {
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $root 'demo/demo.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1')
+    Invoke-Pwsh -File (Join-Path $root 'demo/demo.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1')
 }
 
 function Invoke-Bench {
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $root 'bench/bench.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1') -OutDir (Join-Path $out 'bench') -Configuration $Configuration
+    Invoke-Pwsh -File (Join-Path $root 'bench/bench.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1') -OutDir (Join-Path $out 'bench') -Configuration $Configuration
 }
 
 $script:Summary = $null

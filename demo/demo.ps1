@@ -82,7 +82,7 @@ function Split-IrisData {
     param(
         [Parameter(Mandatory)] $Data,
         [int] $ValidationPerClass = 10,
-        [int] $Seed = 1936
+        [int] $Seed = 1
     )
 
     $nFeatures = $Data.Features.Count
@@ -263,6 +263,16 @@ function Get-RuntimeSeconds($Result) {
     [double]$runtime
 }
 
+# Writes formatted output at a fixed width: the host's width is 80 columns when the output is redirected,
+# which cuts the tables' columns.
+function Show-Table {
+    $lines = @($input | Out-String -Stream -Width 160 | ForEach-Object { $_.TrimEnd() })
+    $first = 0; $last = $lines.Count - 1
+    while ($first -le $last -and $lines[$first] -eq '') { $first++ }
+    while ($last -ge $first -and $lines[$last] -eq '') { $last-- }
+    if ($first -le $last) { $lines[$first..$last] | ForEach-Object { Write-Host $_ } }
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 # The demo.
 # ---------------------------------------------------------------------------------------------------------------
@@ -286,8 +296,9 @@ try {
     $sweep = New-Sweep -Path (Join-Path $PSScriptRoot 'sweep.yaml') -Store $Store
     Write-Host ''
     Write-Host 'The sweep (Get-Sweep):'
-    Get-Sweep -Store $Store -Id $sweep.Id | Format-Table | Out-Host
+    Get-Sweep -Store $Store -Id $sweep.Id | Format-Table -AutoSize | Show-Table
     $runCap = if ($null -ne $sweep.RunCap) { $sweep.RunCap } else { '?' }
+    Write-Host ''
 
     # The training code. It runs in this runspace, so it sees the functions and variables above.
     $training = {
@@ -314,7 +325,7 @@ try {
     Write-Host ''
     Write-Host 'The sweep at the end (Get-Sweep):'
     $final = Get-Sweep -Store $Store -Id $sweep.Id
-    $final | Format-Table | Out-Host
+    $final | Format-Table -AutoSize | Show-Table
     Write-Host "State: $($final.State) ($($final.StateReason)); $($final.Finished) finished, $($final.Failed) failed, of $($results.Count) runs."
 
     if ($finished.Count -eq 0) {
@@ -330,7 +341,7 @@ try {
         @{ Name = 'val_loss'; Expression = { Format-Num $_.val_loss '0.0000' } },
         @{ Name = 'val_accuracy'; Expression = { Format-Num $_.val_accuracy '0.000' } },
         @{ Name = 'train_loss'; Expression = { Format-Num (Get-Field $_ 'train_loss') '0.0000' } },
-        @{ Name = 'Runtime (s)'; Expression = { Format-Num (Get-RuntimeSeconds $_) '0.00' } } | Out-Host
+        @{ Name = 'Runtime (s)'; Expression = { Format-Num (Get-RuntimeSeconds $_) '0.00' } } | Show-Table
 
     $best = $finished | Sort-Object val_loss | Select-Object -First 1
     if ($final.BestRunId -ne $best.Id) {

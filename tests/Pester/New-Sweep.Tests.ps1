@@ -238,6 +238,22 @@ run_cap: 0
             Get-StoreEntry -Store $store | Should -HaveCount 0
         }
 
+        # BUG: YAML that YamlDotNet rejects with InvalidOperationException (an unclosed flow sequence) escapes
+        # New-Sweep as a terminating 'System.InvalidOperationException,Sweeps.Commands.NewSweepCommand'.
+        It 'reports unparseable YAML (unclosed flow sequence) as InvalidSweepConfig' -Skip:$false {
+            $store = New-TestStore
+            $file = New-TestConfigFile -Text "method: grid`nparameters:`n  a:`n    values: [1, 2`n  b:`n    value: 1`n"
+            $thrown = $null
+            try { $out = New-Sweep -Path $file -Store $store -ErrorAction SilentlyContinue -ErrorVariable err }
+            catch { $thrown = $_ }
+            $thrown | Should -BeNullOrEmpty
+            $out | Should -BeNullOrEmpty
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'InvalidSweepConfig,Sweeps.Commands.NewSweepCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            Get-StoreEntry -Store $store | Should -HaveCount 0
+        }
+
         It 'reports a missing file as ConfigFileNotFound' {
             $store = New-TestStore
             $missing = Join-Path $TestDrive 'no-such-config.yaml'

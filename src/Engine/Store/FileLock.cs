@@ -42,8 +42,8 @@ public sealed class FileLock
             {
                 using (var fs = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 256, FileOptions.None))
                 {
+                    // Exclusive creation is the lock; the owner text is only for stale detection, so no fsync.
                     fs.Write(Encoding.UTF8.GetBytes(owner));
-                    fs.Flush(flushToDisk: true);
                 }
                 return new Held(Path, token);
             }

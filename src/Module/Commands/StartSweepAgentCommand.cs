@@ -36,7 +36,7 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
         {
             var (store, handle) = ResolveOneSweep(Sweep);
             var state = handle.Refresh();
-            var agent = new SweepAgent(handle, new ScriptBlockLauncher(ScriptBlock!, state.Config.Metric, this), new AgentOptions { Count = Count });
+            var agent = new SweepAgent(handle, new ScriptBlockLauncher(ScriptBlock!, state.Config.Metric), new AgentOptions { Count = Count });
             var done = 0;
             foreach (var run in agent.Run(_stop.Token))
             {

@@ -26,6 +26,6 @@ public sealed class WriteSweepMetricCommand : PSCmdlet
                 "Write-SweepMetric logs to the run being executed: call it inside a Start-SweepAgent scriptblock, or pass -Run.", Metrics));
             return;
         }
-        run.Log(Metrics!);
+        run.Log((object)Metrics!);
     }
 }

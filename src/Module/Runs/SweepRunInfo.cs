@@ -1,5 +1,8 @@
 using System.Collections;
+using System.Management.Automation;
+using Sweeps.Engine.Config;
 using Sweeps.Engine.Runs;
+using Sweeps.Engine.Space;
 
 namespace Sweeps;
 
@@ -7,10 +10,12 @@ namespace Sweeps;
 public sealed class SweepRunInfo
 {
     readonly RunContext _context;
+    readonly MetricSpec? _metric;
 
-    internal SweepRunInfo(RunContext context)
+    internal SweepRunInfo(RunContext context, MetricSpec? metric)
     {
         _context = context;
+        _metric = metric;
         Config = PowerShellValues.ToHashtable(context.Config);
     }
 
@@ -22,10 +27,17 @@ public sealed class SweepRunInfo
     /// <summary>The run's own folder, for checkpoints and artefacts.</summary>
     public string Dir => _context.Directory;
 
-    /// <summary>Appends one history row, like <c>wandb.log</c>.</summary>
-    public void Log(IDictionary metrics) => _context.Log(PowerShellValues.ToMap(metrics)!);
-
-    internal void Log(Dictionary<string, object?> row) => _context.Log(row);
+    /// <summary>
+    /// Appends one history row, like <c>wandb.log</c>: a hashtable or object (its properties), or a bare number as
+    /// a value of the sweep's metric. Anything else is ignored.
+    /// </summary>
+    public void Log(object? metrics)
+    {
+        if (metrics is PSObject { BaseObject: not PSCustomObject } wrapped) metrics = wrapped.BaseObject;
+        if (metrics is IDictionary or PSObject) _context.Log(PowerShellValues.ToMap(metrics)!);
+        else if (_metric is not null && TreeValue.AsDouble(PowerShellValues.ToTree(metrics)) is double number)
+            _context.Log(new Dictionary<string, object?> { [_metric.Name] = number });
+    }
 
     /// <summary>The run the current thread is executing, for Write-SweepMetric.</summary>
     [ThreadStatic] internal static SweepRunInfo? Current;
