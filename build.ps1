@@ -47,6 +47,7 @@ function Invoke-Build {
     (Get-Content (Join-Path $root 'Sweeps.psd1') -Raw) -replace '\{\{ModuleVersion\}\}', $version |
         Set-Content (Join-Path $moduleOut 'Sweeps.psd1')
     Copy-Item (Join-Path $root 'src/Module/Sweeps.Format.ps1xml') $moduleOut
+    Copy-Item -Recurse (Join-Path $root 'src/Module/en-US') $moduleOut
     "Module: $moduleOut"
 }
 
