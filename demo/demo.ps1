@@ -254,15 +254,6 @@ function Get-Field($Object, [string] $Name) {
     if ($property) { $property.Value } else { $null }
 }
 
-# Runtime in seconds. The result object's Runtime is seconds as a double in src/Module/Objects/ResultObject.cs,
-# but a TimeSpan in builds made before that change: accept both.
-function Get-RuntimeSeconds($Result) {
-    $runtime = Get-Field $Result 'Runtime'
-    if ($null -eq $runtime) { return $null }
-    if ($runtime -is [TimeSpan]) { return $runtime.TotalSeconds }
-    [double]$runtime
-}
-
 # Writes formatted output at a fixed width: the host's width is 80 columns when the output is redirected,
 # which cuts the tables' columns.
 function Show-Table {
@@ -316,7 +307,7 @@ try {
         else {
             $line += " $($_.State.ToUpperInvariant()): $(Get-Field $_ 'Error')"
         }
-        $line += "  ({0} s)" -f (Format-Num (Get-RuntimeSeconds $_) '0.00')
+        $line += "  ({0} s)" -f (Format-Num $_.Runtime '0.00')
         Write-Host $line
     }
 
@@ -341,7 +332,7 @@ try {
         @{ Name = 'val_loss'; Expression = { Format-Num $_.val_loss '0.0000' } },
         @{ Name = 'val_accuracy'; Expression = { Format-Num $_.val_accuracy '0.000' } },
         @{ Name = 'train_loss'; Expression = { Format-Num (Get-Field $_ 'train_loss') '0.0000' } },
-        @{ Name = 'Runtime (s)'; Expression = { Format-Num (Get-RuntimeSeconds $_) '0.00' } } | Show-Table
+        @{ Name = 'Runtime (s)'; Expression = { Format-Num $_.Runtime '0.00' } } | Show-Table
 
     $best = $finished | Sort-Object val_loss | Select-Object -First 1
     if ($final.BestRunId -ne $best.Id) {
