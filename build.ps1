@@ -73,9 +73,9 @@ function Invoke-Test {
     $pester = Join-Path (Get-NuGetRoot) "pester/$PesterVersion/tools/Pester.psd1"
     $summary = Join-Path $results 'pester-summary.json'
     Remove-Item $summary -ErrorAction Ignore
+    # The tests run with PowerShell's default preferences, as users have them.
     $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$pester' -RequiredVersion $PesterVersion
+Import-Module '$pester' -RequiredVersion $PesterVersion -ErrorAction Stop
 `$cfg = New-PesterConfiguration
 `$cfg.Run.Path = '$(Join-Path $root 'tests/Pester')'
 `$cfg.Run.PassThru = `$true

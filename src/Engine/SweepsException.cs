@@ -13,6 +13,8 @@ public enum SweepsErrorKind
     StoreUnavailable,
     LockTimeout,
     InvalidArgument,
+    ProgramNotFound,
+    AgentFailing,
 }
 
 /// <summary>The one exception type the engine throws on purpose; <see cref="Kind"/> says which failure it is.</summary>

@@ -26,6 +26,8 @@ internal static class ErrorRecords
         SweepsErrorKind.StoreCorrupt => "StoreCorrupt",
         SweepsErrorKind.StoreUnavailable => "StoreUnavailable",
         SweepsErrorKind.LockTimeout => "StoreLockTimeout",
+        SweepsErrorKind.ProgramNotFound => "ProgramNotFound",
+        SweepsErrorKind.AgentFailing => "AgentStoppedOnFailures",
         _ => "InvalidArgument",
     };
 
@@ -40,6 +42,8 @@ internal static class ErrorRecords
         SweepsErrorKind.StoreCorrupt => ErrorCategory.InvalidData,
         SweepsErrorKind.StoreUnavailable => ErrorCategory.ResourceUnavailable,
         SweepsErrorKind.LockTimeout => ErrorCategory.ResourceBusy,
+        SweepsErrorKind.ProgramNotFound => ErrorCategory.ObjectNotFound,
+        SweepsErrorKind.AgentFailing => ErrorCategory.OperationStopped,
         _ => ErrorCategory.InvalidArgument,
     };
 }

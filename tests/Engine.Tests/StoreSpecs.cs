@@ -196,7 +196,7 @@ public sealed class StoreSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         var agent = new SweepAgent(sweep, new FlakyLauncher(), new AgentOptions { Count = 4 });
-        var runs = agent.Run(CancellationToken.None).ToList();
+        var runs = agent.Run(CancellationToken.None).OfType<Sweeps.Engine.Agents.RunCompleted>().Select(e => e.Run).ToList();
         Assert.Equal(4, runs.Count);
         Assert.Equal(new[] { RunState.Finished, RunState.Failed, RunState.Finished, RunState.Failed }, runs.Select(r => r.State));
         Assert.Equal("odd runs fail", runs[1].Error);

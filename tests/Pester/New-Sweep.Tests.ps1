@@ -238,9 +238,8 @@ run_cap: 0
             Get-StoreEntry -Store $store | Should -HaveCount 0
         }
 
-        # BUG: YAML that YamlDotNet rejects with InvalidOperationException (an unclosed flow sequence) escapes
-        # New-Sweep as a terminating 'System.InvalidOperationException,Sweeps.Commands.NewSweepCommand'.
-        It 'reports unparseable YAML (unclosed flow sequence) as InvalidSweepConfig' -Skip:$false {
+        # YamlDotNet throws InvalidOperationException (not YamlException) on an unclosed flow sequence.
+        It 'reports unparseable YAML (unclosed flow sequence) as InvalidSweepConfig' {
             $store = New-TestStore
             $file = New-TestConfigFile -Text "method: grid`nparameters:`n  a:`n    values: [1, 2`n  b:`n    value: 1`n"
             $thrown = $null

@@ -313,13 +313,20 @@ parameters:
             (Get-SweepResult -Sweep $sweep.Id -Store $store | Where-Object State -EQ 'failed').Error | Should -BeLike 'diverged at a=1*'
         }
 
-        It 'passes the scriptblock''s non-terminating errors on and still finishes the run' {
+        # As with ForEach-Object: the block's errors and warnings reach -ErrorVariable, -WarningVariable and redirection.
+        It 'passes the scriptblock''s non-terminating errors to the caller''s error stream and still finishes the run' {
             $store = New-TestStore
             $sweep = New-Sweep -Config $MetricSweepConfig -Store $store
-            $r = Start-SweepAgent -Sweep $sweep -Store $store -ScriptBlock { Write-Error 'soft problem'; 0.1 } -ErrorAction SilentlyContinue -ErrorVariable err
-            $r.State | Should -Be 'finished'
-            $r.loss | Should -Be 0.1
-            @($err | Where-Object { "$_" -eq 'soft problem' }) | Should -HaveCount 1
+            $out = @(Start-SweepAgent -Sweep $sweep -Store $store -ScriptBlock { Write-Error 'soft problem'; Write-Warning 'soft warning'; 0.1 } -ErrorVariable err -WarningVariable warnings 2>&1 3>&1)
+            $results = @($out | Where-Object { $_.PSObject.TypeNames -contains 'Sweeps.RunResult' })
+            $results | Should -HaveCount 1
+            $results[0].Error | Should -BeNullOrEmpty
+            $results[0].State | Should -Be 'finished'
+            $results[0].loss | Should -Be 0.1
+            @($out | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message) | Should -Be @('soft warning')
+            @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { "$_" }) | Should -Be @('soft problem')
+            @($err | ForEach-Object { "$_" }) | Should -Be @('soft problem')
+            @($warnings | ForEach-Object Message) | Should -Be @('soft warning')
         }
     }
 

@@ -89,10 +89,8 @@ Describe 'Test-SweepConfig' {
             Test-SweepConfig -Path $file -Quiet | Should -BeFalse
         }
 
-        # BUG: an unclosed flow sequence makes YamlDotNet throw InvalidOperationException (not YamlException), which
-        # YamlConfigReader.Read does not catch: Test-SweepConfig dies with 'System.InvalidOperationException,...'
-        # instead of returning a 'not valid YAML' problem.
-        It 'reports an unclosed flow sequence as a problem, not an exception' -Skip:$false {
+        # YamlDotNet throws InvalidOperationException (not YamlException) on an unclosed flow sequence.
+        It 'reports an unclosed flow sequence as a problem, not an exception' {
             $file = New-TestConfigFile -Text "method: grid`nparameters:`n  a:`n    values: [1, 2`n  b:`n    value: 1`n"
             $problems = @(Test-SweepConfig -Path $file -ErrorAction SilentlyContinue -ErrorVariable err)
             $err | Should -HaveCount 0

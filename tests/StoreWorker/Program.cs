@@ -1,33 +1,44 @@
 // An agent process for tests and benchmarks: claims runs of one sweep until it has none left (or --count is
 // reached), "trains" by logging one metric computed from the parameters, and records each run as finished.
-// Prints the ids of the runs it did, one per line.
+// Prints the ids of the runs it ended, one per line.
 using Sweeps.Engine.Agents;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: Sweeps.StoreWorker <store> <sweep-id> [--count N] [--sleep-ms N]");
+    Console.Error.WriteLine("usage: Sweeps.StoreWorker <store> <sweep-id> [--count N] [--throttle N] [--sleep-ms N] [--heartbeat-timeout-ms N] [--retry-crashed]");
     return 2;
 }
-int? count = null;
+var options = new AgentOptions();
 var sleepMs = 0;
-for (var i = 2; i < args.Length - 1; i++)
+for (var i = 2; i < args.Length; i++)
 {
-    if (args[i] == "--count") count = int.Parse(args[++i]);
-    else if (args[i] == "--sleep-ms") sleepMs = int.Parse(args[++i]);
+    switch (args[i])
+    {
+        case "--count": options = options with { Count = int.Parse(args[++i]) }; break;
+        case "--throttle": options = options with { ThrottleLimit = int.Parse(args[++i]) }; break;
+        case "--sleep-ms": sleepMs = int.Parse(args[++i]); break;
+        case "--heartbeat-timeout-ms": options = options with { HeartbeatTimeout = TimeSpan.FromMilliseconds(int.Parse(args[++i])) }; break;
+        case "--retry-crashed": options = options with { RetryCrashed = true }; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+    }
 }
 var sweep = new SweepStore(args[0]).Open(args[1]);
-var agent = new SweepAgent(sweep, new MetricLauncher(sleepMs), new AgentOptions { Count = count });
-foreach (var run in agent.Run(CancellationToken.None)) Console.WriteLine(run.Id);
+var agent = new SweepAgent(sweep, new MetricLauncher(sleepMs), options);
+foreach (var e in agent.Run(CancellationToken.None))
+{
+    if (e is RunStarted s) Console.Error.WriteLine($"started {s.Claim.Run.Id}");
+    if (e is RunCompleted r) Console.WriteLine(r.Run.Id);
+}
 return 0;
 
 sealed class MetricLauncher(int sleepMs) : IRunLauncher
 {
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
-        if (sleepMs > 0) Thread.Sleep(sleepMs);
         run.Log(new Dictionary<string, object?> { ["loss"] = (double)run.Number });
+        if (sleepMs > 0) Thread.Sleep(sleepMs);
         return RunOutcome.Finished;
     }
 }

@@ -1,10 +1,32 @@
 namespace Sweeps.Engine.Agents;
 
-/// <summary>How an agent runs: how many runs at most, and under which name it claims them.</summary>
+/// <summary>How an agent runs. Defaults follow W&amp;B's agent where it has one.</summary>
 public sealed record AgentOptions
 {
     /// <summary>Stop after this many runs (null: until the sweep has nothing left).</summary>
     public int? Count { get; init; }
 
-    public string AgentId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Store.ShortId.New()[..4]}";
+    /// <summary>How many runs at once.</summary>
+    public int ThrottleLimit { get; init; } = 1;
+
+    /// <summary>The name the agent claims runs under; also its heartbeat file's name.</summary>
+    public string AgentId { get; init; } = NewAgentId();
+
+    /// <summary>How often the agent proves it is alive.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A running run whose agent has been silent this long is marked crashed (by any agent that claims).</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Run a crashed run's parameters again, once, as a new run. Off by default, as in W&amp;B.</summary>
+    public bool RetryCrashed { get; init; }
+
+    /// <summary>Stop after this many failed runs in a row (0: never).</summary>
+    public int MaxConsecutiveFailures { get; init; } = 5;
+
+    /// <summary>W&amp;B's flapping rule: stop when this many runs fail within <see cref="FlappingWindow"/> of the start.</summary>
+    public int FlappingFailures { get; init; } = 3;
+    public TimeSpan FlappingWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    public static string NewAgentId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Store.ShortId.New()[..4]}";
 }

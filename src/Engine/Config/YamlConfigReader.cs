@@ -22,14 +22,21 @@ public static partial class YamlConfigReader
     public static ConfigDocument Read(string text, string? source = null)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             var line = (int)e.Start.Line;
             throw new InvalidConfigException([new ConfigProblem("", $"not valid YAML: {Inner(e).Message}", line > 0 ? line : null)], source);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some malformed input (an unclosed flow sequence) instead of a YamlException.
+            var line = (int?)parser.Current?.End.Line;
+            throw new InvalidConfigException([new ConfigProblem("", $"not valid YAML near here: an unclosed [ or {{? ({e.Message})", line)], source);
         }
         if (stream.Documents.Count == 0)
             throw new InvalidConfigException([new ConfigProblem("", "the config is empty")], source);

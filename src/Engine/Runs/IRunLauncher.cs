@@ -5,4 +5,7 @@ public interface IRunLauncher
 {
     /// <summary>Runs to the end. When <paramref name="cancel"/> fires the run must stop and report <see cref="RunState.Killed"/>.</summary>
     RunOutcome Launch(RunContext run, CancellationToken cancel);
+
+    /// <summary>True when runs must execute on the thread that enumerates the agent, one at a time.</summary>
+    bool RequiresCallerThread => false;
 }

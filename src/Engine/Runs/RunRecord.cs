@@ -18,6 +18,8 @@ public sealed record RunRecord
     public long Steps { get; init; }
     public string? Error { get; init; }
     public int? ExitCode { get; init; }
+    /// <summary>The crashed run whose parameters this run tries again.</summary>
+    public string? RetryOf { get; init; }
 
     public TimeSpan? Runtime => Ended - Created;
 }

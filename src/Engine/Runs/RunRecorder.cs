@@ -45,9 +45,22 @@ public sealed class RunRecorder : IDisposable
             _writer.Write('\n');
             _writer.Flush();
             _steps++;
-            foreach (var (key, value) in row)
-                if (!key.StartsWith('_')) _summary[key] = value;
+            Summarize(_summary, row);
         }
+    }
+
+    /// <summary>The summary of a history: the last value of each key, bookkeeping keys ('_') left out.</summary>
+    public static Dictionary<string, object?> SummaryOf(IEnumerable<IReadOnlyDictionary<string, object?>> rows)
+    {
+        var summary = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var row in rows) Summarize(summary, row);
+        return summary;
+    }
+
+    static void Summarize(Dictionary<string, object?> summary, IReadOnlyDictionary<string, object?> row)
+    {
+        foreach (var (key, value) in row)
+            if (!key.StartsWith('_')) summary[key] = value;
     }
 
     public void Dispose()
@@ -56,7 +69,8 @@ public sealed class RunRecorder : IDisposable
     }
 
     /// <summary>Reads a run's history back; a torn last row (the run died while writing it) is left out.</summary>
-    public static List<Dictionary<string, object?>> ReadHistory(string runDirectory)
+    /// <param name="tolerateDamage">Stop at the first bad row instead of throwing (for a run whose agent died).</param>
+    public static List<Dictionary<string, object?>> ReadHistory(string runDirectory, bool tolerateDamage = false)
     {
         var path = Path.Combine(runDirectory, HistoryFile);
         var rows = new List<Dictionary<string, object?>>();
@@ -73,7 +87,7 @@ public sealed class RunRecorder : IDisposable
                 using var doc = JsonDocument.Parse(lines[i]);
                 rows.Add(TreeJson.ReadObject(doc.RootElement));
             }
-            catch (JsonException) when (i == lines.Length - 1) { }
+            catch (JsonException) when (i == lines.Length - 1 || tolerateDamage) { break; }
             catch (JsonException e)
             {
                 throw new SweepsException(SweepsErrorKind.StoreCorrupt, $"{path}, line {i + 1}: not valid JSON ({e.Message}).", e);

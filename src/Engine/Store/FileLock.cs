@@ -74,7 +74,7 @@ public sealed class FileLock
         try { written = File.GetLastWriteTimeUtc(Path); }
         catch (IOException) { return true; }
         if (written == DateTime.FromFileTimeUtc(0)) return true; // vanished meanwhile: try again at once
-        var dead = owner is not null && owner.Host == Host && !IsAlive(owner.Pid, owner.ProcessStart);
+        var dead = owner is not null && owner.Host == Host && !Agents.Heartbeat.ProcessIsAlive(owner.Pid, owner.ProcessStart);
         var old = DateTime.UtcNow - written > StaleAfter;
         if (!dead && !old) return false;
         var aside = $"{Path}.stale-{Guid.NewGuid():N}";
@@ -90,19 +90,6 @@ public sealed class FileLock
         }
         try { File.Delete(aside); } catch (IOException) { }
         return true;
-    }
-
-    static bool IsAlive(int pid, long start)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            // The start time .NET reports is derived from the boot clock and jitters by microseconds between calls.
-            return Math.Abs(p.StartTime.ToUniversalTime().Ticks - start) < TimeSpan.TicksPerSecond;
-        }
-        catch (ArgumentException) { return false; }
-        catch (InvalidOperationException) { return false; }
-        catch (Exception) { return true; } // cannot tell: assume alive and let the age rule decide
     }
 
     Owner? ReadOwner() => TryRead(Path);

@@ -44,7 +44,7 @@ public abstract record JournalEvent(DateTimeOffset Time)
             return kind switch
             {
                 "sweep_created" => new SweepCreated(t, Str(o, "sweep"), Str(o, "name"), Long(o, "seed"), Map(o, "config"), Int(o, "v")),
-                "run_claimed" => new RunClaimed(t, Str(o, "run"), Int(o, "number"), Str(o, "agent"), Map(o, "config")),
+                "run_claimed" => new RunClaimed(t, Str(o, "run"), Int(o, "number"), Str(o, "agent"), Map(o, "config"), OptStr(o, "retry_of")),
                 "run_ended" => new RunEnded(t, Str(o, "run"), RunStates.Parse(Str(o, "state")), Map(o, "summary"), Long(o, "steps"),
                     OptStr(o, "error"), o.TryGetProperty("exit_code", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : null),
                 "sweep_state" => new SweepStateChanged(t, Str(o, "state"), OptStr(o, "reason")),
@@ -88,7 +88,7 @@ public sealed record SweepCreated(DateTimeOffset Time, string SweepId, string Sw
 }
 
 /// <summary>An agent took the next suggestion: the run exists from here on, running.</summary>
-public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, string Agent, Dictionary<string, object?> Config) : JournalEvent(Time)
+public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, string Agent, Dictionary<string, object?> Config, string? RetryOf = null) : JournalEvent(Time)
 {
     protected override string Name => "run_claimed";
 
@@ -99,6 +99,7 @@ public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, s
         w.WriteString("agent", Agent);
         w.WritePropertyName("config");
         TreeJson.Write(w, Config);
+        if (RetryOf is not null) w.WriteString("retry_of", RetryOf);
     }
 }
 

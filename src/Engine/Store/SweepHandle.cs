@@ -40,16 +40,18 @@ public sealed class SweepHandle
     }
 
     /// <summary>
-    /// Takes the next run for <paramref name="agent"/>: under the lock, asks the search method for the next
-    /// parameters and records the claim. Null when the sweep is not running or has nothing left, in which case
-    /// the sweep is marked finished with the reason.
+    /// Takes the next run for <paramref name="agent"/>: under the lock, marks crashed the running runs whose agents
+    /// are gone, asks the search method for the next parameters (or retries a crashed run when asked) and records the
+    /// claim. Null when the sweep is not running or has nothing left, in which case the sweep is marked finished with
+    /// the reason.
     /// </summary>
-    public RunClaim? Claim(string agent, CancellationToken cancel = default)
+    public RunClaim? Claim(string agent, CancellationToken cancel = default, TimeSpan? heartbeatTimeout = null, bool retryCrashed = false)
     {
         lock (_gate)
         {
             using var held = Lock.Acquire(cancel);
             CatchUp();
+            MarkOrphansCrashed(agent, heartbeatTimeout ?? TimeSpan.FromSeconds(60));
             if (_state.State != "running") return null;
             var config = _state.Config;
             if (config.RunCap is long cap && _state.Runs.Count >= cap)
@@ -57,20 +59,34 @@ public sealed class SweepHandle
                 Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"run_cap of {cap} reached"));
                 return null;
             }
-            var suggestion = SearchMethods.For(config.Method).Next(config, _state.Seed, _state.Runs);
-            if (suggestion is null)
+            var retry = retryCrashed ? _state.Runs.FirstOrDefault(r => r.State == RunState.Crashed && r.RetryOf is null && !_state.Runs.Any(x => x.RetryOf == r.Id)) : null;
+            var parameters = retry?.Config ?? SearchMethods.For(config.Method).Next(config, _state.Seed, _state.Runs)?.Config;
+            if (parameters is null)
             {
                 Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"all {GridSearch.Size(config)} grid points taken"));
                 return null;
             }
             string runId;
             do runId = ShortId.New(); while (_state.TryGetRun(runId, out _));
-            var claimed = new RunClaimed(DateTimeOffset.UtcNow, runId, _state.Runs.Count + 1, agent, suggestion.Config);
-            Append(claimed);
+            Append(new RunClaimed(DateTimeOffset.UtcNow, runId, _state.Runs.Count + 1, agent, parameters, retry?.Id));
             _state.TryGetRun(runId, out var run);
             var dir = RunDirectory(runId);
             System.IO.Directory.CreateDirectory(dir);
             return new RunClaim(Id, run, dir);
+        }
+    }
+
+    // A run still 'running' whose agent stopped beating (or whose process is gone) will never be ended by it.
+    void MarkOrphansCrashed(string self, TimeSpan timeout)
+    {
+        var verdicts = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var run in _state.Runs.Where(r => r.State == RunState.Running && r.Agent != self).ToList())
+        {
+            if (!verdicts.TryGetValue(run.Agent, out var why))
+                verdicts[run.Agent] = why = Agents.Heartbeat.IsAlive(Directory, run.Agent, timeout, out var reason) ? null : reason;
+            if (why is null) continue;
+            var history = RunRecorder.ReadHistory(RunDirectory(run.Id), tolerateDamage: true);
+            Append(new RunEnded(DateTimeOffset.UtcNow, run.Id, RunState.Crashed, RunRecorder.SummaryOf(history), history.Count, why, null));
         }
     }
 

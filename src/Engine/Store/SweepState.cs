@@ -44,7 +44,7 @@ public sealed class SweepState
             case RunClaimed r:
                 if (_index.ContainsKey(r.RunId)) throw Damaged(journal, line, $"run {r.RunId} is claimed twice");
                 _index[r.RunId] = _runs.Count;
-                _runs.Add(new RunRecord { Id = r.RunId, Number = r.Number, State = RunState.Running, Config = r.Config, Agent = r.Agent, Created = r.Time });
+                _runs.Add(new RunRecord { Id = r.RunId, Number = r.Number, State = RunState.Running, Config = r.Config, Agent = r.Agent, Created = r.Time, RetryOf = r.RetryOf });
                 break;
             case RunEnded r:
                 if (!_index.TryGetValue(r.RunId, out var i)) throw Damaged(journal, line, $"run {r.RunId} ends but was never claimed");

@@ -41,6 +41,7 @@ public sealed class SweepStore(string root)
     /// <summary>Every sweep in the store, oldest first.</summary>
     public IReadOnlyList<SweepHandle> List()
     {
+        if (File.Exists(Root)) throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"The store '{Root}' is a file, not a folder.");
         if (!Directory.Exists(Root)) return [];
         try
         {

@@ -1,17 +1,19 @@
 using System.Management.Automation;
 using Sweeps.Engine;
 using Sweeps.Engine.Agents;
+using Sweeps.Engine.Runs;
 
 namespace Sweeps.Commands;
 
 /// <summary>
-/// Start-SweepAgent: claims runs of a sweep one after another and runs the training scriptblock for each,
-/// writing each ended run to the pipeline as a result object.
+/// Start-SweepAgent: claims runs of a sweep and runs each one, with a training scriptblock or with the sweep's
+/// program (or -Command), writing each ended run to the pipeline as a result object.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "SweepAgent")]
+[Cmdlet(VerbsLifecycle.Start, "SweepAgent", DefaultParameterSetName = ProgramSet)]
 [OutputType(ResultObject.TypeName)]
 public sealed class StartSweepAgentCommand : SweepsCmdlet
 {
+    const string ScriptBlockSet = "ScriptBlock", ProgramSet = "Program";
     readonly CancellationTokenSource _stop = new();
 
     /// <summary>The sweep: an id, a name (wildcards allowed if it matches one sweep), or a sweep object from the pipeline.</summary>
@@ -21,37 +23,117 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
     public object Sweep { get; set; } = "";
 
     /// <summary>The training code; it receives $Run (Id, Config, SweepId, Dir) as its first parameter.</summary>
-    [Parameter(Mandatory = true, Position = 1, HelpMessage = "The training scriptblock; it receives $Run.")]
+    [Parameter(ParameterSetName = ScriptBlockSet, Mandatory = true, Position = 1, HelpMessage = "The training scriptblock; it receives $Run.")]
     [ValidateNotNull]
     public ScriptBlock? ScriptBlock { get; set; }
+
+    /// <summary>The command to run per run, with W&amp;B's macros (${program}, ${args}, ...); default: the sweep's command or program.</summary>
+    [Parameter(ParameterSetName = ProgramSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Command { get; set; }
 
     /// <summary>The most runs this agent does; without it, the agent runs until the sweep has nothing left.</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int? Count { get; set; }
 
+    /// <summary>How many runs at once: runspaces for a scriptblock, processes for a program.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    /// <summary>Run the parameters of a crashed run again, once, as a new run.</summary>
+    [Parameter]
+    public SwitchParameter RetryCrashed { get; set; }
+
+    /// <summary>A running run whose agent has been silent this long is marked crashed.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int HeartbeatTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Stop after this many failed runs in a row (0: never).</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaxConsecutiveFailures { get; set; } = 5;
+
     protected override void ProcessRecord()
     {
         try
         {
-            var (store, handle) = ResolveOneSweep(Sweep);
+            var (_, handle) = ResolveOneSweep(Sweep);
             var state = handle.Refresh();
-            var agent = new SweepAgent(handle, new ScriptBlockLauncher(ScriptBlock!, state.Config.Metric), new AgentOptions { Count = Count });
-            var done = 0;
-            foreach (var run in agent.Run(_stop.Token))
+            var launcher = CreateLauncher(state.Config);
+            using var _ = launcher as IDisposable;
+            var options = new AgentOptions
             {
-                done++;
-                WriteObject(ResultObject.From(handle.Refresh(), run));
+                Count = Count, ThrottleLimit = ThrottleLimit, RetryCrashed = RetryCrashed,
+                HeartbeatTimeout = TimeSpan.FromSeconds(HeartbeatTimeoutSeconds), MaxConsecutiveFailures = MaxConsecutiveFailures,
+            };
+            var agent = new SweepAgent(handle, launcher, options);
+            var done = 0;
+            var progress = new ProgressRecord(1, $"Sweep {state.Name} ({handle.Id})", "Starting the first run");
+            var numbers = new Dictionary<string, int>();
+            foreach (var e in agent.Run(_stop.Token))
+            {
+                switch (e)
+                {
+                    case RunStarted s:
+                        numbers[s.Claim.Run.Id] = s.Claim.Run.Number;
+                        WriteVerbose($"Run {s.Claim.Run.Number} ({s.Claim.Run.Id}) started: {Engine.Space.TreeValue.Format(s.Claim.Run.Config)}");
+                        break;
+                    case RunOutput o:
+                        var prefix = ThrottleLimit > 1 && numbers.TryGetValue(o.RunId, out var n) ? $"[{n}] " : "";
+                        WriteInformation(new HostInformationMessage { Message = prefix + o.Line }, ["PSHOST", "SweepsRunOutput"]);
+                        break;
+                    case RunCompleted r:
+                        done++;
+                        var now = handle.Refresh();
+                        WriteObject(ResultObject.From(now, r.Run));
+                        WriteProgress(AgentProgress.Update(progress, now, done, Count));
+                        break;
+                }
             }
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
             WriteVerbose($"Agent stopped after {done} run{(done == 1 ? "" : "s")}: {agent.StopReason}.");
-            if (done == 0 && !_stop.IsCancellationRequested)
+            if (agent.StoppedForFailures)
+                WriteError(new SweepsException(SweepsErrorKind.AgentFailing, $"The agent stopped: {agent.StopReason}"), Sweep);
+            else if (done == 0 && !_stop.IsCancellationRequested)
                 WriteWarning($"Sweep {handle.Id} has no runs to give: {agent.StopReason}.");
-            if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
         }
         catch (SweepsException e)
         {
             WriteError(e, Sweep);
         }
+    }
+
+    IRunLauncher CreateLauncher(Engine.Config.SweepConfig config)
+    {
+        if (ParameterSetName == ScriptBlockSet)
+            return ThrottleLimit == 1
+                ? new ScriptBlockLauncher(ScriptBlock!, config.Metric, this)
+                : new RunspaceLauncher(ScriptBlock!, config.Metric, System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(StartSweepAgentCommand).Assembly.Location)!, "Sweeps.psd1"));
+        var spec = new ExecutableSpec
+        {
+            Command = Command ?? config.Command, Program = config.Program,
+            WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+            Interpreters = InterpretersHere(),
+        };
+        spec.Validate(); // a missing program or interpreter is an error before any run is claimed
+        return new ProcessLauncher(spec);
+    }
+
+    // .ps1 programs run in the PowerShell this agent runs in, even when it is `dotnet pwsh` and pwsh is not on PATH.
+    Dictionary<string, string[]> InterpretersHere()
+    {
+        var map = new Dictionary<string, string[]>(CommandLine.Interpreters, StringComparer.OrdinalIgnoreCase);
+        var process = Environment.ProcessPath ?? "pwsh";
+        var psHome = SessionState.PSVariable.GetValue("PSHOME") as string ?? "";
+        var pwsh = System.IO.Path.GetFileNameWithoutExtension(process).Equals("pwsh", StringComparison.OrdinalIgnoreCase) ? new[] { process }
+            : File.Exists(System.IO.Path.Combine(psHome, "pwsh.dll")) ? [process, System.IO.Path.Combine(psHome, "pwsh.dll")]
+            : ["pwsh"];
+        map[".ps1"] = [.. pwsh, "-NoProfile", "-NonInteractive", "-File"];
+        return map;
     }
 
     protected override void StopProcessing() => _stop.Cancel();

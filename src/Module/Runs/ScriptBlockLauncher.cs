@@ -10,19 +10,24 @@ namespace Sweeps;
 /// hashtable or object it outputs is one history row as it comes, and a bare number is a value of the sweep's
 /// metric. A throw fails the run and keeps the error; Ctrl+C kills it.
 /// </summary>
-internal sealed class ScriptBlockLauncher(ScriptBlock block, MetricSpec? metric) : IRunLauncher
+internal sealed class ScriptBlockLauncher(ScriptBlock block, MetricSpec? metric, PSCmdlet cmdlet) : IRunLauncher
 {
-    // Streams each output object into the run's history while the block is still running.
-    static readonly ScriptBlock Wrapper = ScriptBlock.Create("param($__sweepsBlock, $__sweepsRun) & $__sweepsBlock $__sweepsRun | & { process { $__sweepsRun.Log($_) } }");
+    public bool RequiresCallerThread => true;
+
+    // The block's output streams into the run's history while it runs. Its other streams are merged in and handed to
+    // the cmdlet's streams there: invoked from a cmdlet, they would otherwise go past the caller to the host.
+    // Created per run: a scriptblock binds to the session state it first runs in, and that must be the caller's.
+    const string WrapperText = "param($__sweepsBlock, $__sweepsRun, $__sweepsSink) & $__sweepsBlock $__sweepsRun *>&1 | & $__sweepsSink $__sweepsRun";
+    const string SinkText = "param($__sweepsRun) process { $__sweepsRun.Log($_) }";
 
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
-        var info = new SweepRunInfo(run, metric);
+        var info = new SweepRunInfo(run, metric, new CmdletStreams(cmdlet));
         var previous = SweepRunInfo.Current;
         SweepRunInfo.Current = info;
         try
         {
-            Wrapper.Invoke(block, info);
+            ScriptBlock.Create(WrapperText).Invoke(block, info, ScriptBlock.Create(SinkText));
             return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : RunOutcome.Finished;
         }
         catch (PipelineStoppedException)
@@ -39,11 +44,12 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, MetricSpec? metric)
         }
     }
 
-    static string Describe(ErrorRecord error)
+    internal static string Describe(ErrorRecord error)
     {
         var info = error.InvocationInfo;
         if (info is null || info.ScriptLineNumber <= 0) return error.Exception.Message;
         var where = string.IsNullOrEmpty(info.ScriptName) ? $"line {info.ScriptLineNumber}" : $"{info.ScriptName}:{info.ScriptLineNumber}";
         return $"{error.Exception.Message} (at {where})";
     }
+
 }

@@ -11,11 +11,13 @@ public sealed class SweepRunInfo
 {
     readonly RunContext _context;
     readonly MetricSpec? _metric;
+    readonly CmdletStreams? _streams;
 
-    internal SweepRunInfo(RunContext context, MetricSpec? metric)
+    internal SweepRunInfo(RunContext context, MetricSpec? metric, CmdletStreams? streams = null)
     {
         _context = context;
         _metric = metric;
+        _streams = streams;
         Config = PowerShellValues.ToHashtable(context.Config);
     }
 
@@ -34,6 +36,7 @@ public sealed class SweepRunInfo
     public void Log(object? metrics)
     {
         if (metrics is PSObject { BaseObject: not PSCustomObject } wrapped) metrics = wrapped.BaseObject;
+        if (_streams?.TryWrite(metrics) == true) return;
         if (metrics is IDictionary or PSObject) _context.Log(PowerShellValues.ToMap(metrics)!);
         else if (_metric is not null && TreeValue.AsDouble(PowerShellValues.ToTree(metrics)) is double number)
             _context.Log(new Dictionary<string, object?> { [_metric.Name] = number });

@@ -1,0 +1,17 @@
+using Sweeps.Engine.Runs;
+using Sweeps.Engine.Store;
+
+namespace Sweeps.Engine.Agents;
+
+/// <summary>
+/// What an agent reports while it works, in order, on the thread that enumerates <see cref="SweepAgent.Run"/>:
+/// <see cref="RunStarted"/>, <see cref="RunOutput"/>, <see cref="RunCompleted"/> (the run reached a terminal state).
+/// </summary>
+public abstract record AgentEvent;
+
+public sealed record RunStarted(RunClaim Claim) : AgentEvent;
+
+/// <summary>A line a program run printed (not a metric line).</summary>
+public sealed record RunOutput(string RunId, string Line) : AgentEvent;
+
+public sealed record RunCompleted(RunRecord Run) : AgentEvent;

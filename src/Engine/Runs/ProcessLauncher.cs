@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Sweeps.Engine.Space;
+
+namespace Sweeps.Engine.Runs;
+
+/// <summary>
+/// Runs a program per run as a child process with an argument array (never a shell). The run learns its parameters
+/// from the command line and from the files named in its environment, and reports metrics by the protocol in
+/// <c>about_Sweeps_Protocol</c>: JSON lines appended to <c>$SWEEPS_METRICS_FILE</c>, or stdout lines
+/// <c>@sweeps {json}</c>. stdout and stderr are kept in the run's folder.
+/// </summary>
+public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
+{
+    public const string StdoutMarker = "@sweeps ";
+    const int StderrTailLines = 20;
+
+    public RunOutcome Launch(RunContext run, CancellationToken cancel)
+    {
+        var files = RunFiles.Write(run);
+        var argv = CommandLine.Build(spec.Command, spec.Program, run.Config, files.ArgsJson, Environment.GetEnvironmentVariable, spec.Interpreters);
+        var psi = new ProcessStartInfo(argv[0])
+        {
+            WorkingDirectory = spec.WorkingDirectory,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in files.Environment) psi.Environment[k] = v;
+
+        using var stdoutLog = new StreamWriter(Path.Combine(run.Directory, "stdout.log"), append: true, new UTF8Encoding(false));
+        using var stderrLog = new StreamWriter(Path.Combine(run.Directory, "stderr.log"), append: true, new UTF8Encoding(false));
+        var stderrTail = new Queue<string>();
+        var metrics = new MetricsFileReader(files.MetricsFile);
+        using var process = new Process { StartInfo = psi };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stdoutLog) stdoutLog.WriteLine(e.Data);
+            if (e.Data.StartsWith(StdoutMarker, StringComparison.Ordinal)) LogLine(run, e.Data[StdoutMarker.Length..], "stdout");
+            else run.Output(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stderrLog)
+            {
+                stderrLog.WriteLine(e.Data);
+                stderrTail.Enqueue(e.Data);
+                if (stderrTail.Count > StderrTailLines) stderrTail.Dequeue();
+            }
+            run.Output(e.Data);
+        };
+        try { process.Start(); }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new SweepsException(SweepsErrorKind.ProgramNotFound, $"Cannot start '{argv[0]}': {e.Message}", e);
+        }
+        process.StandardInput.Close(); // reading stdin gets end-of-file, as under W&B's agent
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var stopped = false;
+        var killAt = DateTime.MaxValue;
+        while (!process.WaitForExit(100))
+        {
+            metrics.Drain(row => run.Log(row));
+            if (cancel.IsCancellationRequested && !stopped)
+            {
+                stopped = true;
+                killAt = DateTime.UtcNow + spec.GracePeriod;
+                Terminate(process);
+            }
+            if (DateTime.UtcNow >= killAt) { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+        }
+        process.WaitForExit(); // flushes the asynchronous stdout/stderr readers
+        metrics.Drain(row => run.Log(row));
+        if (stopped) return new RunOutcome(RunState.Killed, "stopped", process.ExitCode);
+        if (process.ExitCode == 0) return RunOutcome.Finished;
+        string tail;
+        lock (stderrLog) tail = string.Join(Environment.NewLine, stderrTail);
+        return new RunOutcome(RunState.Failed, $"exit code {process.ExitCode}" + (tail.Length > 0 ? ": " + tail : ""), process.ExitCode);
+    }
+
+    static void LogLine(RunContext run, string json, string source)
+    {
+        if (MetricsFileReader.TryParse(json) is { } row) run.Log(row);
+        else run.Log(new Dictionary<string, object?> { ["_protocol_error"] = $"{source}: not a JSON object: {json}" });
+    }
+
+    // Asks the program to stop: SIGTERM on Unix (it can clean up), kill on Windows (no portable equivalent).
+    static void Terminate(Process process)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows()) process.Kill(entireProcessTree: true);
+            else SysKill(process.Id, 15);
+        }
+        catch (InvalidOperationException) { }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")] private static partial int SysKill(int pid, int signal);
+}

@@ -1,0 +1,20 @@
+using System.Management.Automation;
+using Sweeps.Engine.Store;
+
+namespace Sweeps;
+
+/// <summary>The agent's progress bar: runs done of what is asked (count, run cap or grid size) and the best so far.</summary>
+internal static class AgentProgress
+{
+    public static ProgressRecord Update(ProgressRecord record, SweepState sweep, int done, int? count)
+    {
+        long? total = count ?? sweep.Config.RunCap ?? (sweep.Config.Method == "grid" ? Engine.Search.GridSearch.Size(sweep.Config) : null);
+        var doneNow = count is null ? sweep.Runs.Count : done;
+        var best = SweepInfo.BestRun(sweep);
+        var bestText = best is null || sweep.Config.Metric is null ? "" :
+            $", best {sweep.Config.Metric.Name} {Engine.Results.ResultColumns.MetricValue(sweep.Config, best):G6} (run {best.Number})";
+        record.StatusDescription = total is long t ? $"{doneNow} of {t} runs{bestText}" : $"{doneNow} runs{bestText}";
+        record.PercentComplete = total is long all && all > 0 ? (int)Math.Min(100, 100 * doneNow / all) : -1;
+        return record;
+    }
+}

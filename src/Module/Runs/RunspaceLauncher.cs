@@ -1,0 +1,65 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using Sweeps.Engine.Config;
+using Sweeps.Engine.Runs;
+
+namespace Sweeps;
+
+/// <summary>
+/// Runs a training scriptblock for parallel agents (-ThrottleLimit above 1): each worker thread has its own
+/// runspace with the Sweeps module loaded, and the block is re-created there from its text (as ThreadJob and
+/// ForEach-Object -Parallel do), so it cannot see the caller's variables or functions. Errors, warnings and host
+/// output of a run come back as lines of that run's output.
+/// </summary>
+internal sealed class RunspaceLauncher(ScriptBlock block, MetricSpec? metric, string modulePath) : IRunLauncher, IDisposable
+{
+    const string Wrapper = "param($__sweepsText, $__sweepsRun) & ([scriptblock]::Create($__sweepsText)) $__sweepsRun | & { process { $__sweepsRun.Log($_) } }";
+    readonly string _text = block.ToString();
+    readonly ThreadLocal<Runspace> _runspaces = new(() => Open(modulePath), trackAllValues: true);
+
+    static Runspace Open(string modulePath)
+    {
+        var iss = InitialSessionState.CreateDefault2();
+        iss.ImportPSModule([modulePath]);
+        var rs = RunspaceFactory.CreateRunspace(iss);
+        rs.ThreadOptions = PSThreadOptions.UseCurrentThread; // so SweepRunInfo.Current (thread-static) is this run
+        rs.Open();
+        return rs;
+    }
+
+    public RunOutcome Launch(RunContext run, CancellationToken cancel)
+    {
+        var info = new SweepRunInfo(run, metric);
+        SweepRunInfo.Current = info;
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspaces.Value;
+        ps.AddScript(Wrapper).AddArgument(_text).AddArgument(info);
+        ps.Streams.Error.DataAdded += (_, e) => run.Output("error: " + ps.Streams.Error[e.Index]);
+        ps.Streams.Warning.DataAdded += (_, e) => run.Output("warning: " + ps.Streams.Warning[e.Index].Message);
+        ps.Streams.Information.DataAdded += (_, e) => run.Output(ps.Streams.Information[e.Index].MessageData?.ToString() ?? "");
+        using var stop = cancel.Register(() => ps.BeginStop(null, null));
+        try
+        {
+            ps.Invoke();
+            return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : RunOutcome.Finished;
+        }
+        catch (PipelineStoppedException)
+        {
+            return new RunOutcome(RunState.Killed, "stopped by the user");
+        }
+        catch (RuntimeException e)
+        {
+            return new RunOutcome(RunState.Failed, ScriptBlockLauncher.Describe(e.ErrorRecord));
+        }
+        finally
+        {
+            SweepRunInfo.Current = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var rs in _runspaces.Values) rs.Dispose();
+        _runspaces.Dispose();
+    }
+}
