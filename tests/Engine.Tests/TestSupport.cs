@@ -32,19 +32,25 @@ public static class Configs
     public static IReadOnlyList<ConfigProblem> Problems(string yaml) => SweepConfigParser.Validate(YamlConfigReader.Read(yaml)).Problems;
 }
 
+/// <summary>Where the helper programs built beside the tests are.</summary>
+public static class TestPrograms
+{
+    public static string PathOf(string project, string assembly)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && dir.Name != "tests") dir = dir.Parent;
+        var config = AppContext.BaseDirectory.Contains("/Debug/") || AppContext.BaseDirectory.Contains("\\Debug\\") ? "Debug" : "Release";
+        return Path.Combine(dir!.FullName, project, "bin", config, "net10.0", assembly + ".dll");
+    }
+
+    /// <summary>The stand-in training program (see tests/TestProgram).</summary>
+    public static string TrainingProgram => PathOf("TestProgram", "Sweeps.TestProgram");
+}
+
 /// <summary>Starts the StoreWorker test program (an agent process) built beside the tests.</summary>
 public static class StoreWorker
 {
-    public static string Dll
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && dir.Name != "tests") dir = dir.Parent;
-            var config = AppContext.BaseDirectory.Contains("/Debug/") || AppContext.BaseDirectory.Contains("\\Debug\\") ? "Debug" : "Release";
-            return Path.Combine(dir!.FullName, "StoreWorker", "bin", config, "net10.0", "Sweeps.StoreWorker.dll");
-        }
-    }
+    public static string Dll => TestPrograms.PathOf("StoreWorker", "Sweeps.StoreWorker");
 
     public static Process Start(string store, string sweepId, params string[] extra)
     {

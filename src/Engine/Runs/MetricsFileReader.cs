@@ -4,13 +4,19 @@ using Sweeps.Engine.Space;
 
 namespace Sweeps.Engine.Runs;
 
-/// <summary>Tails a run's metrics file (JSON lines): each complete line is one history row, in order.</summary>
+/// <summary>Tails a run's metrics file (JSON lines): each complete line is one history row, in order. Thread-safe.</summary>
 public sealed class MetricsFileReader(string path)
 {
+    readonly object _gate = new();
     long _offset;
     int _line;
 
     public void Drain(Action<Dictionary<string, object?>> log)
+    {
+        lock (_gate) DrainLocked(log);
+    }
+
+    void DrainLocked(Action<Dictionary<string, object?>> log)
     {
         if (!File.Exists(path)) return;
         byte[] bytes;

@@ -39,7 +39,11 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
         {
             if (e.Data is null) return;
             lock (stdoutLog) stdoutLog.WriteLine(e.Data);
-            if (e.Data.StartsWith(StdoutMarker, StringComparison.Ordinal)) LogLine(run, e.Data[StdoutMarker.Length..], "stdout");
+            if (e.Data.StartsWith(StdoutMarker, StringComparison.Ordinal))
+            {
+                metrics.Drain(row => run.Log(row)); // rows the program wrote to the file before printing this one come first
+                LogLine(run, e.Data[StdoutMarker.Length..], "stdout");
+            }
             else run.Output(e.Data);
         };
         process.ErrorDataReceived += (_, e) =>

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Sweeps.Engine.Agents;
+using Sweeps.Engine.Runs;
+using Sweeps.Engine.Store;
+
+namespace Sweeps.Engine.Tests;
+
+public sealed class AgentSpecs : IDisposable
+{
+    readonly TempStore _temp = new();
+    const string Grid = "method: grid\nmetric: {name: loss}\nparameters:\n  x: {min: 1, max: 40}\n";
+
+    public void Dispose() => _temp.Dispose();
+
+    sealed class SlowLauncher(int ms) : IRunLauncher
+    {
+        int _running, _peak;
+        public int Peak => _peak;
+
+        public RunOutcome Launch(RunContext run, CancellationToken cancel)
+        {
+            var now = Interlocked.Increment(ref _running);
+            lock (this) _peak = Math.Max(_peak, now);
+            try
+            {
+                run.Log(new Dictionary<string, object?> { ["loss"] = (double)(long)run.Config["x"]! });
+                return cancel.WaitHandle.WaitOne(ms) ? new RunOutcome(RunState.Killed, "stopped") : RunOutcome.Finished;
+            }
+            finally { Interlocked.Decrement(ref _running); }
+        }
+    }
+
+    sealed class FailingLauncher : IRunLauncher
+    {
+        public RunOutcome Launch(RunContext run, CancellationToken cancel) => new(RunState.Failed, $"run {run.Number} diverged");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_throttled_agent_runs_that_many_at_once_and_keeps_its_count_exact()
+    {
+        await Task.Yield();
+        var sweep = _temp.Create(Grid);
+        var launcher = new SlowLauncher(100);
+        var events = new SweepAgent(sweep, launcher, new AgentOptions { ThrottleLimit = 4, Count = 12 }).Run(CancellationToken.None).ToList();
+        Assert.Equal(12, events.OfType<RunCompleted>().Count());
+        Assert.Equal(4, launcher.Peak);
+        Assert.Equal(12, sweep.Refresh().Runs.Count);
+        // every run's start comes before its end, on the enumerating thread
+        var order = events.Select(e => e switch { RunStarted s => "s" + s.Claim.Run.Id, RunCompleted c => "e" + c.Run.Id, _ => "" }).ToList();
+        Assert.All(events.OfType<RunCompleted>(), c => Assert.True(order.IndexOf("s" + c.Run.Id) < order.IndexOf("e" + c.Run.Id)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Cancelling_a_throttled_agent_ends_every_running_run_as_killed()
+    {
+        await Task.Yield();
+        var sweep = _temp.Create(Grid);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var ended = new SweepAgent(sweep, new SlowLauncher(30_000), new AgentOptions { ThrottleLimit = 3 }).Run(cancel.Token).OfType<RunCompleted>().ToList();
+        Assert.Equal(3, ended.Count);
+        Assert.All(ended, e => Assert.Equal(RunState.Killed, e.Run.State));
+        Assert.All(_temp.Store.Open(sweep.Id).Refresh().Runs, r => Assert.Equal(RunState.Killed, r.State));
+    }
+
+    [Fact]
+    public void An_agent_stops_when_its_first_runs_all_fail_and_says_why()
+    {
+        var sweep = _temp.Create(Grid);
+        var agent = new SweepAgent(sweep, new FailingLauncher(), new AgentOptions());
+        var ended = agent.Run(CancellationToken.None).OfType<RunCompleted>().ToList();
+        Assert.Equal(3, ended.Count);
+        Assert.True(agent.StoppedForFailures);
+        Assert.Equal("the first 3 runs failed within 60 s of the start; the last error: run 3 diverged", agent.StopReason);
+    }
+
+    [Fact]
+    public void An_agent_stops_after_the_configured_failures_in_a_row()
+    {
+        var sweep = _temp.Create(Grid);
+        var agent = new SweepAgent(sweep, new FailingLauncher(), new AgentOptions { FlappingFailures = 0, MaxConsecutiveFailures = 5 });
+        Assert.Equal(5, agent.Run(CancellationToken.None).OfType<RunCompleted>().Count());
+        Assert.StartsWith("5 runs in a row failed", agent.StopReason);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_run_whose_agent_was_killed_becomes_crashed_and_can_be_retried()
+    {
+        await Task.Yield();
+        var sweep = _temp.Create(Grid);
+        using var victim = StoreWorker.Start(_temp.Root, sweep.Id, "--count", "1", "--sleep-ms", "60000");
+        var line = await victim.StandardError.ReadLineAsync();
+        Assert.StartsWith("started ", line);
+        var orphan = line!["started ".Length..];
+        victim.Kill(entireProcessTree: true); // kill -9: no chance to record anything
+        await victim.WaitForExitAsync();
+        Assert.Equal(RunState.Running, _temp.Store.Open(sweep.Id).Refresh().Runs.Single().State);
+
+        using var rescuer = StoreWorker.Start(_temp.Root, sweep.Id, "--count", "1", "--retry-crashed", "--heartbeat-timeout-ms", "60000");
+        await rescuer.StandardOutput.ReadToEndAsync();
+        await rescuer.WaitForExitAsync();
+        var runs = _temp.Store.Open(sweep.Id).Refresh().Runs;
+        var crashed = runs.Single(r => r.Id == orphan);
+        Assert.Equal(RunState.Crashed, crashed.State);
+        Assert.Contains("is gone", crashed.Error);
+        Assert.Equal(1.0, crashed.Summary["loss"]); // what it logged before dying is kept
+        var retry = runs.Single(r => r.RetryOf == orphan);
+        Assert.Equal((RunState.Finished, crashed.Config["x"]), (retry.State, retry.Config["x"]));
+    }
+
+    [Fact]
+    public void A_silent_agent_on_another_host_is_judged_by_its_heartbeat_age()
+    {
+        var sweep = _temp.Create(Grid);
+        var claim = sweep.Claim("elsewhere-1-abcd")!;
+        var beat = Heartbeat.PathFor(sweep.Directory, "elsewhere-1-abcd");
+        Directory.CreateDirectory(Path.GetDirectoryName(beat)!);
+        File.WriteAllText(beat, "{\"Host\":\"another-host\",\"Pid\":1,\"ProcessStart\":1}");
+        Assert.NotNull(sweep.Claim("me", heartbeatTimeout: TimeSpan.FromSeconds(30)));
+        Assert.Equal(RunState.Running, sweep.Refresh().Runs.Single(r => r.Id == claim.Run.Id).State);
+        File.SetLastWriteTimeUtc(beat, DateTime.UtcNow.AddMinutes(-2));
+        Assert.NotNull(sweep.Claim("me", heartbeatTimeout: TimeSpan.FromSeconds(30)));
+        var crashed = sweep.Refresh().Runs.Single(r => r.Id == claim.Run.Id);
+        Assert.Equal(RunState.Crashed, crashed.State);
+        Assert.Contains("sent no heartbeat for", crashed.Error);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Four_processes_with_four_workers_each_run_every_point_of_a_500_point_grid_exactly_once()
+    {
+        await Task.Yield();
+        var sweep = _temp.Create("method: grid\nparameters:\n  a: {min: 1, max: 25}\n  b: {min: 1, max: 20}\n");
+        var workers = Enumerable.Range(0, 4).Select(_ => StoreWorker.Start(_temp.Root, sweep.Id, "--throttle", "4")).ToList();
+        var ids = new List<string>();
+        foreach (var w in workers)
+        {
+            var stdout = w.StandardOutput.ReadToEndAsync();
+            var stderr = w.StandardError.ReadToEndAsync();
+            await w.WaitForExitAsync();
+            Assert.True(w.ExitCode == 0, await stderr);
+            ids.AddRange((await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        var state = _temp.Store.Open(sweep.Id).Refresh(); // the journal replays clean
+        Assert.Equal(500, ids.Count);
+        Assert.Equal(500, ids.Distinct().Count());
+        Assert.Equal(500, state.Runs.Count);
+        Assert.All(state.Runs, r => Assert.Equal(RunState.Finished, r.State));
+        Assert.Equal(500, state.Runs.Select(r => $"{r.Config["a"]}/{r.Config["b"]}").Distinct().Count());
+        Assert.Equal(("finished", "all 500 grid points taken"), (state.State, state.StateReason));
+    }
+}

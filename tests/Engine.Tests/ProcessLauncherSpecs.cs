@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Sweeps.Engine.Agents;
+using Sweeps.Engine.Runs;
+using Sweeps.Engine.Store;
+
+namespace Sweeps.Engine.Tests;
+
+public sealed class ProcessLauncherSpecs : IDisposable
+{
+    readonly TempStore _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    ExecutableSpec Spec(params string[] extra) => new()
+    {
+        Command = ["dotnet", TestPrograms.TrainingProgram, "${args}", .. extra],
+        WorkingDirectory = _temp.Root,
+        GracePeriod = TimeSpan.FromSeconds(2),
+    };
+
+    (RunRecord Run, string Dir) RunOne(string yaml, ExecutableSpec spec, CancellationToken cancel = default, List<string>? output = null)
+    {
+        var sweep = _temp.Create(yaml);
+        var agent = new SweepAgent(sweep, new ProcessLauncher(spec), new AgentOptions { Count = 1 });
+        RunRecord? run = null;
+        foreach (var e in agent.Run(cancel))
+        {
+            if (e is RunOutput o) output?.Add(o.Line);
+            if (e is RunCompleted c) run = c.Run;
+        }
+        return (run!, sweep.RunDirectory(run!.Id));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_program_reports_metrics_through_the_file_and_stdout_and_keeps_its_output()
+    {
+        await Task.Yield();
+        var output = new List<string>();
+        var (run, dir) = RunOne("method: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [2.0]}\n  epochs: {value: 4}\n", Spec(), output: output);
+        Assert.Equal(RunState.Finished, run.State);
+        Assert.Equal(4L, run.Steps);
+        Assert.Equal(0.5, run.Summary["loss"]);
+        Assert.Equal(4L, run.Summary["epoch"]);
+        var history = RunRecorder.ReadHistory(dir);
+        Assert.Equal(new object?[] { 1L, 2L, 3L, 4L }, history.Select(h => h["epoch"]).Order());
+        Assert.Contains("epoch 4 done", File.ReadAllText(Path.Combine(dir, "stdout.log")));
+        Assert.Contains("epoch 4 done", output);
+        Assert.DoesNotContain(output, l => l.StartsWith("@sweeps"));
+        var env = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(dir, "env.json")))!;
+        Assert.Equal(run.Id, env["SWEEPS_RUN_ID"]);
+        Assert.Equal(dir, env["SWEEPS_RUN_DIR"]);
+        Assert.Equal("""{"epochs": 4, "x": 2.0}""", File.ReadAllText(env["SWEEPS_PARAMS_FILE"]));
+        Assert.Equal(run.Id, env["WANDB_RUN_ID"]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_parameter_value_reaches_the_program_as_one_literal_argument()
+    {
+        await Task.Yield();
+        var (run, dir) = RunOne("method: grid\nparameters:\n  cmd: {values: ['a; rm -rf ~', '$(whoami) `id` \"q\" * ?']}\n", Spec());
+        Assert.Equal(RunState.Finished, run.State);
+        var argv = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(dir, "argv.json")))!;
+        Assert.Equal(new[] { "--cmd=a; rm -rf ~" }, argv);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_failing_program_keeps_its_exit_code_and_the_tail_of_stderr()
+    {
+        await Task.Yield();
+        var (run, dir) = RunOne("method: grid\nparameters:\n  exit: {value: 3}\n  stderr: {value: 'out of memory'}\n", Spec());
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal("exit code 3: out of memory", run.Error);
+        Assert.Contains("out of memory", File.ReadAllText(Path.Combine(dir, "stderr.log")));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Stopping_sends_sigterm_and_the_run_ends_killed()
+    {
+        await Task.Yield();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var clock = Stopwatch.StartNew();
+        var (run, dir) = RunOne("method: grid\nparameters:\n  epochs: {value: 1000}\n  sleep-ms: {value: 50}\n", Spec(), cancel.Token);
+        Assert.Equal(RunState.Killed, run.State);
+        Assert.Contains("terminated", File.ReadAllText(Path.Combine(dir, "stdout.log")));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_program_that_ignores_sigterm_is_killed_after_the_grace_period()
+    {
+        await Task.Yield();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var (run, dir) = RunOne("method: grid\nparameters:\n  epochs: {value: 1000}\n  sleep-ms: {value: 50}\n", Spec("--ignore-term"), cancel.Token);
+        Assert.Equal(RunState.Killed, run.State);
+        Assert.DoesNotContain("terminated", File.ReadAllText(Path.Combine(dir, "stdout.log")));
+    }
+
+    [Fact]
+    public void A_missing_program_or_interpreter_is_an_error_before_anything_runs()
+    {
+        var missing = new ExecutableSpec { Program = "nope.py", WorkingDirectory = _temp.Root };
+        var e = Assert.Throws<SweepsException>(missing.Validate);
+        Assert.Equal((SweepsErrorKind.ProgramNotFound, true), (e.Kind, e.Message.Contains("'nope.py' does not exist")));
+        Directory.CreateDirectory(_temp.Root);
+        File.WriteAllText(Path.Combine(_temp.Root, "train.zz"), "");
+        var noInterpreter = new ExecutableSpec { Command = ["no-such-interpreter-xyz", "${program}"], Program = "train.zz", WorkingDirectory = _temp.Root };
+        Assert.Contains("Cannot find 'no-such-interpreter-xyz'", Assert.Throws<SweepsException>(noInterpreter.Validate).Message);
+        var noProgramKey = new ExecutableSpec { WorkingDirectory = _temp.Root };
+        Assert.Contains("no 'program'", Assert.Throws<SweepsException>(noProgramKey.Validate).Message);
+        new ExecutableSpec { Command = ["dotnet", "--version"], WorkingDirectory = _temp.Root }.Validate();
+    }
+}
