@@ -16,6 +16,7 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
 {
     public const string StdoutMarker = "@sweeps ";
     const int StderrTailLines = 20;
+    const int InterruptedExitCode = 128 + 2; // killed by SIGINT, or exited as if
 
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
@@ -81,8 +82,10 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
         }
         process.WaitForExit(); // flushes the asynchronous stdout/stderr readers
         metrics.Drain(row => run.Log(row));
-        if (stopped) return new RunOutcome(RunState.Killed, "stopped", process.ExitCode);
+        if (stopped || cancel.IsCancellationRequested) return new RunOutcome(RunState.Killed, "stopped", process.ExitCode);
         if (process.ExitCode == 0) return RunOutcome.Finished;
+        // Ctrl+C reaches the program too (same process group) and may end it before the agent hears of it.
+        if (process.ExitCode == InterruptedExitCode) return new RunOutcome(RunState.Killed, "interrupted (SIGINT)", process.ExitCode);
         string tail;
         lock (stderrLog) tail = string.Join(Environment.NewLine, stderrTail);
         return new RunOutcome(RunState.Failed, $"exit code {process.ExitCode}" + (tail.Length > 0 ? ": " + tail : ""), process.ExitCode);
