@@ -10,7 +10,13 @@ param(
     [string] $OutDir = "$PSScriptRoot/../out/bench",
     [string] $Configuration = 'Release',
     [int] $Runs = 300,
-    [int] $Appends = 300
+    [int] $Appends = 300,
+    # Runs per agent process in the 1/2/4-process comparison with Optuna's journal file store.
+    [int] $RunsPerProcess = 250,
+    # Runs of a 100 ms program, through the agent and bare.
+    [int] $ProgramRuns = 20,
+    # Journal sizes for the replay measure (runs).
+    [int[]] $ReplaySizes = @(10000, 50000, 100000)
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -20,6 +26,65 @@ $store = Join-Path ([IO.Path]::GetTempPath()) "sweeps-bench-$([guid]::NewGuid().
 $results = [ordered]@{ date = (Get-Date).ToUniversalTime().ToString('o'); machine = "$([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription)" }
 
 function Measure-Seconds([scriptblock] $Block) { $sw = [Diagnostics.Stopwatch]::StartNew(); & $Block | Out-Null; $sw.Elapsed.TotalSeconds }
+
+# Runs per second of P agent processes on one store, from the journal's own times (first claim to last end), so
+# process start-up is left out, as it is for Optuna below.
+function Measure-AgentProcesses([int] $Processes, [int] $PerProcess, [string] $Store, [string[]] $Pwsh) {
+    $sweep = New-Sweep -Store $Store -Config @{ method = 'random'; metric = @{ name = 'loss' }; parameters = @{ x = @{ min = 0.0; max = 1.0 } } }
+    $script = "Import-Module '$ModulePath'; Start-SweepAgent -Sweep $($sweep.Id) -Store '$Store' -Count $PerProcess -ScriptBlock { param(`$Run) @{ loss = `$Run.Config.x } } | Out-Null"
+    $procs = foreach ($i in 1..$Processes) {
+        $psi = [Diagnostics.ProcessStartInfo]::new($Pwsh[0])
+        foreach ($a in @($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardError = $true; $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
+        [Diagnostics.Process]::Start($psi)
+    }
+    $errors = 0
+    foreach ($p in $procs) {
+        $err = $p.StandardError.ReadToEndAsync(); $null = $p.StandardOutput.ReadToEnd(); $p.WaitForExit()
+        if ($p.ExitCode -ne 0 -or $err.Result.Trim()) { $errors++; Write-Warning $err.Result }
+    }
+    $events = Get-Content (Join-Path $Store "$($sweep.Id)/journal.jsonl") | ConvertFrom-Json
+    $claimed = @($events | Where-Object e -EQ 'run_claimed')
+    $ended = @($events | Where-Object e -EQ 'run_ended')
+    $seconds = ([datetimeoffset]($ended[-1].t) - [datetimeoffset]($claimed[0].t)).TotalSeconds
+    [ordered]@{
+        runs = $ended.Count; errors = $errors
+        orphaned = $claimed.Count - @($ended | Where-Object state -EQ 'finished').Count
+        runs_per_second = [math]::Round($ended.Count / $seconds, 1)
+    }
+}
+
+function Measure-OptunaJournal([int] $Processes, [int] $PerProcess, [string] $Path) {
+    $python = '/usr/bin/python3'
+    $hasOptuna = (Test-Path $python) -and ((& $python -c 'import optuna; print(1)' 2>$null) -eq '1')
+    if (-not $hasOptuna) {
+        Write-Warning 'python3-optuna is not installed (Debian: apt-get install python3-optuna): no Optuna figures.'
+        return [ordered]@{ runs_per_second = $null; errors = $null; orphaned = $null }
+    }
+    & $python -W ignore (Join-Path $PSScriptRoot 'optuna_journal.py') $Processes $PerProcess $Path | ConvertFrom-Json -AsHashtable
+}
+
+# Writes a journal of N finished runs the way agents would, then times a fresh replay of it.
+function Measure-Replay([int] $Runs, [string] $Store) {
+    $sweep = New-Sweep -Store $Store -Config @{ method = 'random'; metric = @{ name = 'loss' }; parameters = @{ lr = @{ distribution = 'log_uniform_values'; min = 1e-5; max = 0.1 }; layers = @{ min = 1; max = 8 } } }
+    $journal = Join-Path $Store "$($sweep.Id)/journal.jsonl"
+    $t = [datetimeoffset]::UtcNow.ToString('o')
+    $sb = [Text.StringBuilder]::new()
+    for ($i = 1; $i -le $Runs; $i++) {
+        $id = 'r{0:d7}' -f $i
+        $null = $sb.Append('{"e":"run_claimed","t":"').Append($t).Append('","run":"').Append($id).Append('","number":').Append($i).Append(',"agent":"bench-1-abcd","config":{"layers":').Append($i % 8 + 1).Append(',"lr":').Append(1e-5 * $i).Append("}}`n")
+        $null = $sb.Append('{"e":"run_ended","t":"').Append($t).Append('","run":"').Append($id).Append('","state":"finished","summary":{"loss":').Append(1.0 / $i).Append(',"epoch":10},"steps":10}').Append("`n")
+    }
+    [IO.File]::AppendAllText($journal, $sb.ToString())
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+    $before = [GC]::GetTotalMemory($true)
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $state = [Sweeps.Engine.Store.SweepStore]::new($Store).Open($sweep.Id).Refresh()
+    $seconds = $sw.Elapsed.TotalSeconds
+    $bytes = [GC]::GetTotalMemory($true) - $before
+    if ($state.Runs.Count -ne $Runs) { throw "replay found $($state.Runs.Count) runs, expected $Runs" }
+    [ordered]@{ runs = $Runs; journal_mb = [math]::Round((Get-Item $journal).Length / 1MB, 1); ms = [math]::Round(1000 * $seconds, 1); memory_mb = [math]::Round($bytes / 1MB, 1); us_per_run = [math]::Round(1e6 * $seconds / $Runs, 2) }
+}
 
 try {
     # 1. Agent throughput with a trivial scriptblock, against invoking the same scriptblock bare.
@@ -63,9 +128,35 @@ try {
         append_vs_bare_ratio = [math]::Round($appendSeconds / $rawSeconds, 2)
     }
 
-    # 3. Replaying the sweep journal the agent wrote (read + parse + apply), per run.
-    $replaySeconds = Measure-Seconds { Get-Sweep -Store $store -Id $sweep.Id }
-    $results.replay = [ordered]@{ runs = $Runs + 20; ms = [math]::Round(1000 * $replaySeconds, 1) }
+    # 3. Agent processes on one store against Optuna's journal file store doing the same, in the same run.
+    $pwsh = @('dotnet', (Join-Path $PSHOME 'pwsh.dll'))
+    $results.processes = @(foreach ($p in 1, 2, 4) {
+        $ours = Measure-AgentProcesses -Processes $p -PerProcess $RunsPerProcess -Store (Join-Path $store "p$p") -Pwsh $pwsh
+        $theirs = Measure-OptunaJournal -Processes $p -PerProcess $RunsPerProcess -Path (Join-Path $store "optuna-$p.log")
+        [ordered]@{
+            processes = $p
+            sweeps_runs_per_second = $ours.runs_per_second; sweeps_errors = $ours.errors; sweeps_orphaned = $ours.orphaned; sweeps_runs = $ours.runs
+            optuna_runs_per_second = $theirs.runs_per_second; optuna_errors = $theirs.errors; optuna_orphaned = $theirs.orphaned
+            ratio = if ($theirs.runs_per_second) { [math]::Round($ours.runs_per_second / $theirs.runs_per_second, 2) } else { $null }
+        }
+    })
+
+    # 4. A program that runs 100 ms, through the agent against launching it bare.
+    $sleep = (Get-Command sleep -CommandType Application | Select-Object -First 1).Source
+    $programSweep = New-Sweep -Store $store -Config @{ method = 'random'; parameters = @{ x = @{ min = 0.0; max = 1.0 } } }
+    $agentProgram = Measure-Seconds { Start-SweepAgent -Sweep $programSweep -Store $store -Count $ProgramRuns -Command $sleep, '0.1' }
+    $bareProgram = Measure-Seconds {
+        for ($i = 0; $i -lt $ProgramRuns; $i++) { $p = [Diagnostics.Process]::Start($sleep, '0.1'); $p.WaitForExit(); $p.Dispose() }
+    }
+    $results.program = [ordered]@{
+        runs = $ProgramRuns; program = "$sleep 0.1"
+        agent_ms_per_run = [math]::Round(1000 * $agentProgram / $ProgramRuns, 1)
+        bare_ms_per_run = [math]::Round(1000 * $bareProgram / $ProgramRuns, 1)
+        ratio = [math]::Round($agentProgram / $bareProgram, 3)
+    }
+
+    # 5. Replaying a journal of N runs (read, parse, apply): time and managed memory.
+    $results.replay = @(foreach ($n in $ReplaySizes) { Measure-Replay -Runs $n -Store (Join-Path $store "replay-$n") })
 }
 finally {
     Remove-Item -Recurse -Force $store -ErrorAction Ignore
@@ -83,7 +174,26 @@ Machine: $($results.machine). Baselines are measured in the same run; compare ra
 | agent, trivial scriptblock | $($results.agent.runs_per_second) runs/s ($($results.agent.ms_per_run) ms/run) | bare ``& `$sb``: $($results.agent.bare_scriptblock_ms_per_call) ms/call | overhead $($results.agent.overhead_ms_per_run) ms/run |
 | journal append (fsync) | $($results.journal.append_ms) ms | raw write + fsync: $($results.journal.bare_fsync_write_ms) ms | $($results.journal.append_vs_bare_ratio)x |
 | journal append under the lock | $($results.journal.append_under_lock_ms) ms | | |
-| replay of $($results.replay.runs) runs (Get-Sweep) | $($results.replay.ms) ms | | |
+
+## Agent processes on one store vs Optuna's journal file store (same machine, same run)
+
+Trivial objective, $RunsPerProcess runs per process; rates from the stores' own timestamps (first claim to last end).
+
+| processes | Sweeps runs/s | errors | orphaned | Optuna runs/s | errors | orphaned | ratio |
+|---|---|---|---|---|---|---|---|
+$(($results.processes | ForEach-Object { "| $($_.processes) | $($_.sweeps_runs_per_second) | $($_.sweeps_errors) | $($_.sweeps_orphaned) | $($_.optuna_runs_per_second) | $($_.optuna_errors) | $($_.optuna_orphaned) | $($_.ratio)x |" }) -join "`n")
+
+## A 100 ms program through the agent vs bare
+
+| runs | agent ms/run | bare ms/run | ratio |
+|---|---|---|---|
+| $($results.program.runs) | $($results.program.agent_ms_per_run) | $($results.program.bare_ms_per_run) | $($results.program.ratio)x |
+
+## Replaying a journal
+
+| runs | journal MB | ms | managed MB | us/run |
+|---|---|---|---|---|
+$(($results.replay | ForEach-Object { "| $($_.runs) | $($_.journal_mb) | $($_.ms) | $($_.memory_mb) | $($_.us_per_run) |" }) -join "`n")
 "@
 Set-Content (Join-Path $OutDir 'results.md') $md
 $md

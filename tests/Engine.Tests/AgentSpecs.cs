@@ -115,10 +115,10 @@ public sealed class AgentSpecs : IDisposable
         var beat = Heartbeat.PathFor(sweep.Directory, "elsewhere-1-abcd");
         Directory.CreateDirectory(Path.GetDirectoryName(beat)!);
         File.WriteAllText(beat, "{\"Host\":\"another-host\",\"Pid\":1,\"ProcessStart\":1}");
-        Assert.NotNull(sweep.Claim("me", heartbeatTimeout: TimeSpan.FromSeconds(30)));
+        Assert.NotNull(sweep.Claim(new ClaimRequest("me", TimeSpan.FromSeconds(30))));
         Assert.Equal(RunState.Running, sweep.Refresh().Runs.Single(r => r.Id == claim.Run.Id).State);
         File.SetLastWriteTimeUtc(beat, DateTime.UtcNow.AddMinutes(-2));
-        Assert.NotNull(sweep.Claim("me", heartbeatTimeout: TimeSpan.FromSeconds(30)));
+        Assert.NotNull(sweep.Claim(new ClaimRequest("me", TimeSpan.FromSeconds(30))));
         var crashed = sweep.Refresh().Runs.Single(r => r.Id == claim.Run.Id);
         Assert.Equal(RunState.Crashed, crashed.State);
         Assert.Contains("sent no heartbeat for", crashed.Error);

@@ -19,7 +19,7 @@ public sealed class StoreSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid, seed: 5);
         var claim = sweep.Claim("agent-1")!;
-        sweep.EndRun(claim.Run.Id, RunState.Finished, new Dictionary<string, object?> { ["loss"] = 0.5, ["note"] = "ok" }, steps: 3);
+        sweep.EndRun(new RunEnding(claim.Run.Id, RunState.Finished, new Dictionary<string, object?> { ["loss"] = 0.5, ["note"] = "ok" }, Steps: 3));
         var state = Reopen(sweep).Refresh();
         Assert.Equal((5L, 1), (state.Seed, state.Runs.Count));
         var run = state.Runs.Single();
@@ -71,7 +71,7 @@ public sealed class StoreSpecs : IDisposable
         var text = File.ReadAllText(sweep.JournalPath);
         File.WriteAllText(sweep.JournalPath, text.TrimEnd('\n'));
         var fresh = Reopen(sweep);
-        fresh.EndRun(claim.Run.Id, RunState.Finished, new Dictionary<string, object?>(), 0);
+        fresh.EndRun(new RunEnding(claim.Run.Id, RunState.Finished, new Dictionary<string, object?>(), 0));
         Assert.Equal(RunState.Finished, Reopen(sweep).Refresh().Runs.Single().State);
     }
 
@@ -107,7 +107,7 @@ public sealed class StoreSpecs : IDisposable
     public void Random_damage_to_a_journal_either_replays_or_names_a_line_and_never_loses_a_complete_line()
     {
         var sweep = _temp.Create(Grid);
-        for (var i = 0; i < 4; i++) { var c = sweep.Claim("a")!; sweep.EndRun(c.Run.Id, RunState.Finished, new Dictionary<string, object?> { ["loss"] = (double)i }, 1); }
+        for (var i = 0; i < 4; i++) { var c = sweep.Claim("a")!; sweep.EndRun(new RunEnding(c.Run.Id, RunState.Finished, new Dictionary<string, object?> { ["loss"] = (double)i }, 1)); }
         var pristine = File.ReadAllBytes(sweep.JournalPath);
         var random = new Random(12345);
         for (var trial = 0; trial < 300; trial++)

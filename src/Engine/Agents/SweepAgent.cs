@@ -30,10 +30,12 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
     IEnumerable<AgentEvent> RunOnCallerThread(CancellationToken cancel)
     {
         using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval);
-        while (NextClaim(cancel) is { } claim)
+        var claim = FirstClaim(cancel);
+        while (claim is not null)
         {
             yield return new RunStarted(claim);
-            yield return new RunCompleted(Execute(claim, null, cancel));
+            (var ended, claim) = Execute(claim, null, cancel);
+            yield return new RunCompleted(ended);
         }
     }
 
@@ -47,10 +49,13 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         {
             try
             {
-                while (NextClaim(stop.Token) is { } claim)
+                var claim = FirstClaim(stop.Token);
+                while (claim is not null)
                 {
                     events.Add(new RunStarted(claim));
-                    events.Add(new RunCompleted(Execute(claim, line => events.Add(new RunOutput(claim.Run.Id, line)), stop.Token)));
+                    var id = claim.Run.Id;
+                    (var ended, claim) = Execute(claim, line => events.Add(new RunOutput(id, line)), stop.Token);
+                    events.Add(new RunCompleted(ended));
                 }
             }
             catch (Exception e)
@@ -74,24 +79,34 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
-    // One claim at a time per agent keeps --count exact across workers.
-    RunClaim? NextClaim(CancellationToken cancel)
+    ClaimRequest Request => new(options.AgentId, options.HeartbeatTimeout, options.RetryCrashed);
+
+    RunClaim? FirstClaim(CancellationToken cancel) => Reserve(cancel) ? Claimed(sweep.Claim(Request, cancel)) : null;
+
+    // Takes one of the agent's runs before claiming it, so -Count stays exact across workers; false when done.
+    bool Reserve(CancellationToken cancel)
     {
         lock (_gate)
         {
-            if (_stopReason is not null) return null;
-            if (cancel.IsCancellationRequested) { Stop("stopped by the user"); return null; }
-            if (options.Count is int count && _claimed >= count) { Stop($"ran {count} run{(count == 1 ? "" : "s")} as asked"); return null; }
-            var claim = sweep.Claim(options.AgentId, cancel, options.HeartbeatTimeout, options.RetryCrashed);
-            if (claim is null)
-            {
-                var state = sweep.Refresh();
-                Stop($"the sweep is {state.State}" + (state.StateReason is null ? "" : $" ({state.StateReason})"));
-                return null;
-            }
+            if (_stopReason is not null) return false;
+            if (cancel.IsCancellationRequested) { Stop("stopped by the user"); return false; }
+            if (options.Count is int count && _claimed >= count) { Stop($"ran {count} run{(count == 1 ? "" : "s")} as asked"); return false; }
             _claimed++;
-            return claim;
+            return true;
         }
+    }
+
+    // A reserved claim that found nothing: the sweep is over (or not running), and so is the agent.
+    RunClaim? Claimed(RunClaim? claim)
+    {
+        if (claim is not null) return claim;
+        var state = sweep.Refresh();
+        lock (_gate)
+        {
+            _claimed--;
+            Stop($"the sweep is {state.State}" + (state.StateReason is null ? "" : $" ({state.StateReason})"));
+        }
+        return null;
     }
 
     void Stop(string reason)
@@ -99,33 +114,39 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         lock (_gate) _stopReason ??= reason;
     }
 
-    RunRecord Execute(RunClaim claim, Action<string>? output, CancellationToken cancel)
+    // Runs one run, records how it ended and, when the agent goes on, claims its next run in the same change.
+    (RunRecord Ended, RunClaim? Next) Execute(RunClaim claim, Action<string>? output, CancellationToken cancel)
     {
-        using var recorder = new RunRecorder(claim.Directory);
-        RunOutcome outcome;
-        try
+        RunEnding ending;
+        using (var recorder = new RunRecorder(claim.Directory))
         {
-            outcome = launcher.Launch(new RunContext(claim, recorder, output), cancel);
+            RunOutcome outcome;
+            try
+            {
+                outcome = launcher.Launch(new RunContext(claim, recorder, output), cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = new RunOutcome(RunState.Killed, "stopped by the user");
+            }
+            catch (SweepsException e) when (e.Kind == SweepsErrorKind.ProgramNotFound)
+            {
+                outcome = new RunOutcome(RunState.Failed, e.Message);
+            }
+            catch (Exception e) when (e is not SweepsException)
+            {
+                outcome = new RunOutcome(RunState.Failed, e.Message);
+            }
+            ending = new RunEnding(claim.Run.Id, outcome.State, recorder.Summary, recorder.Steps, outcome.Error, outcome.ExitCode);
         }
-        catch (OperationCanceledException)
-        {
-            outcome = new RunOutcome(RunState.Killed, "stopped by the user");
-        }
-        catch (SweepsException e) when (e.Kind == SweepsErrorKind.ProgramNotFound)
-        {
-            outcome = new RunOutcome(RunState.Failed, e.Message);
-        }
-        catch (Exception e) when (e is not SweepsException)
-        {
-            outcome = new RunOutcome(RunState.Failed, e.Message);
-        }
-        var ended = sweep.EndRun(claim.Run.Id, outcome.State, recorder.Summary, recorder.Steps, outcome.Error, outcome.ExitCode);
-        CountFailure(ended);
-        return ended;
+        CountFailure(ending);
+        if (!Reserve(cancel)) return (sweep.EndRun(ending), null);
+        var (ended, next) = sweep.EndRunAndClaim(ending, Request, cancel);
+        return (ended, Claimed(next));
     }
 
     // W&B's agent stops when runs keep failing: flapping (several failures right after the start) or a run of failures.
-    void CountFailure(RunRecord run)
+    void CountFailure(RunEnding run)
     {
         lock (_gate)
         {

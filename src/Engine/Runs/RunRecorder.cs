@@ -14,14 +14,15 @@ public sealed class RunRecorder : IDisposable
     public const string HistoryFile = "history.jsonl";
 
     readonly Dictionary<string, object?> _summary = new(StringComparer.Ordinal);
-    readonly StreamWriter _writer;
+    readonly string _path;
     readonly object _gate = new();
+    StreamWriter? _writer; // opened at the first row: a run that logs nothing costs no file
     long _steps;
 
     public RunRecorder(string runDirectory)
     {
         Directory.CreateDirectory(runDirectory);
-        _writer = new StreamWriter(new FileStream(Path.Combine(runDirectory, HistoryFile), FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        _path = Path.Combine(runDirectory, HistoryFile);
     }
 
     public long Steps { get { lock (_gate) return _steps; } }
@@ -41,6 +42,7 @@ public sealed class RunRecorder : IDisposable
             foreach (var (key, value) in row) line[key] = value;
             line["_step"] = _steps;
             line["_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+            _writer ??= new StreamWriter(new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
             _writer.Write(TreeJson.Serialize(line));
             _writer.Write('\n');
             _writer.Flush();
@@ -65,7 +67,7 @@ public sealed class RunRecorder : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _writer.Dispose();
+        lock (_gate) _writer?.Dispose();
     }
 
     /// <summary>Reads a run's history back; a torn last row (the run died while writing it) is left out.</summary>

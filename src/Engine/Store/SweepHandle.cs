@@ -10,9 +10,10 @@ namespace Sweeps.Engine.Store;
 /// </summary>
 public sealed class SweepHandle
 {
-    readonly Journal _journal;
-    readonly SweepState _state = new();
+    readonly List<JournalEvent> _batch = [];
     readonly object _gate = new();
+    Journal _journal;
+    SweepState _state = new();
 
     internal SweepHandle(string id, string directory)
     {
@@ -40,40 +41,62 @@ public sealed class SweepHandle
     }
 
     /// <summary>
-    /// Takes the next run for <paramref name="agent"/>: under the lock, marks crashed the running runs whose agents
-    /// are gone, asks the search method for the next parameters (or retries a crashed run when asked) and records the
-    /// claim. Null when the sweep is not running or has nothing left, in which case the sweep is marked finished with
-    /// the reason.
+    /// Takes the next run: under the lock, marks crashed the running runs whose agents are gone, asks the search
+    /// method for the next parameters (or retries a crashed run when asked) and records the claim. Null when the
+    /// sweep is not running or has nothing left, in which case the sweep is marked finished with the reason.
     /// </summary>
-    public RunClaim? Claim(string agent, CancellationToken cancel = default, TimeSpan? heartbeatTimeout = null, bool retryCrashed = false)
+    public RunClaim? Claim(ClaimRequest request, CancellationToken cancel = default) =>
+        Change(cancel, () => ClaimLocked(request));
+
+    /// <summary>Claims for <paramref name="agent"/> with the default heartbeat timeout and no retries.</summary>
+    public RunClaim? Claim(string agent, CancellationToken cancel = default) => Claim(ClaimRequest.For(agent), cancel);
+
+    /// <summary>Records how a run ended; returns the run as recorded (unchanged if another agent already ended it).</summary>
+    public RunRecord EndRun(RunEnding ending) => Change(default, () => EndLocked(ending));
+
+    /// <summary>
+    /// Records how a run ended and claims the agent's next run in the same lock and the same write: one lock and one
+    /// flush to disk per run instead of two.
+    /// </summary>
+    public (RunRecord Ended, RunClaim? Next) EndRunAndClaim(RunEnding ending, ClaimRequest next, CancellationToken cancel = default) =>
+        Change(cancel, () => (EndLocked(ending), ClaimLocked(next)));
+
+    RunClaim? ClaimLocked(ClaimRequest request)
     {
-        lock (_gate)
+        MarkOrphansCrashed(request.Agent, request.HeartbeatTimeout);
+        if (_state.State != "running") return null;
+        var config = _state.Config;
+        if (config.RunCap is long cap && _state.Runs.Count >= cap)
         {
-            using var held = Lock.Acquire(cancel);
-            CatchUp();
-            MarkOrphansCrashed(agent, heartbeatTimeout ?? TimeSpan.FromSeconds(60));
-            if (_state.State != "running") return null;
-            var config = _state.Config;
-            if (config.RunCap is long cap && _state.Runs.Count >= cap)
-            {
-                Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"run_cap of {cap} reached"));
-                return null;
-            }
-            var retry = retryCrashed ? _state.Runs.FirstOrDefault(r => r.State == RunState.Crashed && r.RetryOf is null && !_state.Runs.Any(x => x.RetryOf == r.Id)) : null;
-            var parameters = retry?.Config ?? SearchMethods.For(config.Method).Next(config, _state.Seed, _state.Runs)?.Config;
-            if (parameters is null)
-            {
-                Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"all {GridSearch.Size(config)} grid points taken"));
-                return null;
-            }
-            string runId;
-            do runId = ShortId.New(); while (_state.TryGetRun(runId, out _));
-            Append(new RunClaimed(DateTimeOffset.UtcNow, runId, _state.Runs.Count + 1, agent, parameters, retry?.Id));
-            _state.TryGetRun(runId, out var run);
-            var dir = RunDirectory(runId);
-            System.IO.Directory.CreateDirectory(dir);
-            return new RunClaim(Id, run, dir);
+            Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"run_cap of {cap} reached"));
+            return null;
         }
+        var retry = request.RetryCrashed ? _state.Runs.FirstOrDefault(r => r.State == RunState.Crashed && r.RetryOf is null && !_state.Runs.Any(x => x.RetryOf == r.Id)) : null;
+        var parameters = retry?.Config ?? SearchMethods.For(config.Method).Next(config, _state.Seed, _state.Runs)?.Config;
+        if (parameters is null)
+        {
+            Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"all {GridSearch.Size(config)} grid points taken"));
+            return null;
+        }
+        string runId;
+        do runId = ShortId.New(); while (_state.TryGetRun(runId, out _));
+        Append(new RunClaimed(DateTimeOffset.UtcNow, runId, _state.Runs.Count + 1, request.Agent, parameters, retry?.Id));
+        _state.TryGetRun(runId, out var run);
+        var dir = RunDirectory(runId);
+        System.IO.Directory.CreateDirectory(dir);
+        return new RunClaim(Id, run, dir);
+    }
+
+    RunRecord EndLocked(RunEnding ending)
+    {
+        if (!ending.State.IsTerminal()) throw new ArgumentException($"{ending.State} is not a terminal state", nameof(ending));
+        if (!_state.TryGetRun(ending.RunId, out var run))
+            throw new SweepsException(SweepsErrorKind.RunNotFound, $"No run '{ending.RunId}' in sweep '{Id}'.");
+        if (run.State.IsTerminal()) return run;
+        var summary = ending.Summary.ToDictionary(kv => kv.Key, kv => TreeValue.Clone(kv.Value), StringComparer.Ordinal);
+        Append(new RunEnded(DateTimeOffset.UtcNow, ending.RunId, ending.State, summary, ending.Steps, ending.Error, ending.ExitCode));
+        _state.TryGetRun(ending.RunId, out run);
+        return run;
     }
 
     // A run still 'running' whose agent stopped beating (or whose process is gone) will never be ended by it.
@@ -90,21 +113,38 @@ public sealed class SweepHandle
         }
     }
 
-    /// <summary>Records how a run ended.</summary>
-    public RunRecord EndRun(string runId, RunState state, IReadOnlyDictionary<string, object?> summary, long steps, string? error = null, int? exitCode = null)
+    /// <summary>
+    /// One change: take the lock, catch up on the journal, decide (appending to a batch), then write the batch in
+    /// one append flushed to disk. If the write fails, the in-memory state is dropped and replayed afresh next time.
+    /// </summary>
+    T Change<T>(CancellationToken cancel, Func<T> decide)
     {
-        if (!state.IsTerminal()) throw new ArgumentException($"{state} is not a terminal state", nameof(state));
         lock (_gate)
         {
-            using var held = Lock.Acquire();
-            CatchUp();
-            if (!_state.TryGetRun(runId, out var run))
-                throw new SweepsException(SweepsErrorKind.RunNotFound, $"No run '{runId}' in sweep '{Id}'.");
-            if (run.State.IsTerminal()) return run;
-            Append(new RunEnded(DateTimeOffset.UtcNow, runId, state, summary.ToDictionary(kv => kv.Key, kv => TreeValue.Clone(kv.Value), StringComparer.Ordinal), steps, error, exitCode));
-            _state.TryGetRun(runId, out run);
-            return run;
+            using var held = Lock.Acquire(cancel);
+            try
+            {
+                CatchUp();
+                var result = decide();
+                if (_batch.Count > 0) _journal.Append([.. _batch]);
+                return result;
+            }
+            catch
+            {
+                if (_batch.Count > 0) Reset();
+                throw;
+            }
+            finally
+            {
+                _batch.Clear();
+            }
         }
+    }
+
+    void Reset()
+    {
+        _journal = new Journal(JournalPath);
+        _state = new SweepState();
     }
 
     void CatchUp()
@@ -112,9 +152,10 @@ public sealed class SweepHandle
         foreach (var (e, line) in _journal.ReadNew(holdingLock: true)) _state.Apply(e, line, JournalPath);
     }
 
+    // Applied to the state at once (later decisions in the same change see it), written when the change ends.
     void Append(JournalEvent e)
     {
-        _journal.Append(e);
+        _batch.Add(e);
         _state.Apply(e, -1, JournalPath);
     }
 }
