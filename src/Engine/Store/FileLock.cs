@@ -34,36 +34,47 @@ public sealed class FileLock
         var token = Guid.NewGuid().ToString("N");
         var owner = JsonSerializer.Serialize(new Owner(Host, Pid, ProcessStart, token, DateTimeOffset.UtcNow));
         var clock = Stopwatch.StartNew();
-        var wait = 1;
-        while (true)
+        var nextStaleCheck = TimeSpan.Zero;
+        for (var attempt = 0; ; attempt++)
         {
             cancel.ThrowIfCancellationRequested();
-            try
-            {
-                using (var fs = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 256, FileOptions.None))
-                {
-                    // Exclusive creation is the lock; the owner text is only for stale detection, so no fsync.
-                    fs.Write(Encoding.UTF8.GetBytes(owner));
-                }
-                return new Held(Path, token);
-            }
-            catch (DirectoryNotFoundException e)
-            {
-                throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"The sweep folder of '{Path}' does not exist: {e.Message}", e);
-            }
-            catch (IOException)
+            // A failed exclusive create costs an exception: look first (a stat), and create only when it looks free.
+            if (!File.Exists(Path) && TryCreate(owner)) return new Held(Path, token);
+            // Judging staleness reads the holder's file: do it now and then, not on every retry.
+            if (clock.Elapsed >= nextStaleCheck)
             {
                 if (TryBreakStale()) continue;
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot create the lock file '{Path}': {e.Message}", e);
+                nextStaleCheck = clock.Elapsed + TimeSpan.FromMilliseconds(250);
             }
             if (clock.Elapsed > Timeout)
                 throw new SweepsException(SweepsErrorKind.LockTimeout,
                     $"Timed out after {Timeout.TotalSeconds:0} s waiting for the lock '{Path}', held by {Describe(ReadOwner())}. If that process is gone, the lock is taken over {StaleAfter.TotalSeconds:0} s after it was taken.");
-            Thread.Sleep(Random.Shared.Next(wait, wait * 2 + 1));
-            wait = Math.Min(wait * 2, 20);
+            // Locks are held for about a millisecond: poll soon, backing off only when the wait is long.
+            if (attempt < 2) Thread.Yield();
+            else Thread.Sleep(attempt < 200 ? 1 : Random.Shared.Next(1, 10));
+        }
+    }
+
+    bool TryCreate(string owner)
+    {
+        try
+        {
+            // Exclusive creation is the lock; the owner text is only for stale detection, so no fsync.
+            using var fs = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 256, FileOptions.None);
+            fs.Write(Encoding.UTF8.GetBytes(owner));
+            return true;
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"The sweep folder of '{Path}' does not exist: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot create the lock file '{Path}': {e.Message}", e);
+        }
+        catch (IOException)
+        {
+            return false; // taken between the look and the create
         }
     }
 
@@ -94,6 +105,12 @@ public sealed class FileLock
 
     Owner? ReadOwner() => TryRead(Path);
 
+    static string? TryReadText(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
     static Owner? TryRead(string path)
     {
         try
@@ -117,7 +134,7 @@ public sealed class FileLock
             if (_released) return;
             _released = true;
             // Only remove the lock if it is still ours: a holder judged stale must not delete its successor's lock.
-            if (TryRead(path)?.Token == token) File.Delete(path);
+            if (TryReadText(path)?.Contains(token, StringComparison.Ordinal) == true) File.Delete(path);
         }
     }
 }

@@ -14,6 +14,7 @@ public sealed class SweepHandle
     readonly object _gate = new();
     Journal _journal;
     SweepState _state = new();
+    DateTime _nextOrphanCheck;
 
     internal SweepHandle(string id, string directory)
     {
@@ -100,8 +101,11 @@ public sealed class SweepHandle
     }
 
     // A run still 'running' whose agent stopped beating (or whose process is gone) will never be ended by it.
+    // Looking costs a file read per agent, and heartbeats are seconds apart: look at most once a second.
     void MarkOrphansCrashed(string self, TimeSpan timeout)
     {
+        if (DateTime.UtcNow < _nextOrphanCheck) return;
+        _nextOrphanCheck = DateTime.UtcNow.AddSeconds(1);
         var verdicts = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var run in _state.Runs.Where(r => r.State == RunState.Running && r.Agent != self).ToList())
         {
