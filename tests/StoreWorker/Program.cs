@@ -25,7 +25,7 @@ for (var i = 2; i < args.Length; i++)
     }
 }
 var sweep = new SweepStore(args[0]).Open(args[1]);
-var agent = new SweepAgent(sweep, new MetricLauncher(sleepMs), options);
+var agent = new SweepAgent(sweep, new MetricLauncher(sleepMs, options.ThrottleLimit == 1), options);
 foreach (var e in agent.Run(CancellationToken.None))
 {
     if (e is RunStarted s) Console.Error.WriteLine($"started {s.Claim.Run.Id}");
@@ -33,8 +33,11 @@ foreach (var e in agent.Run(CancellationToken.None))
 }
 return 0;
 
-sealed class MetricLauncher(int sleepMs) : IRunLauncher
+// With one run at a time it runs on the main thread, as a PowerShell scriptblock agent does.
+sealed class MetricLauncher(int sleepMs, bool onCallerThread) : IRunLauncher
 {
+    public bool RequiresCallerThread => onCallerThread;
+
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
         run.Log(new Dictionary<string, object?> { ["loss"] = (double)run.Number });

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -72,6 +73,54 @@ public static class TreeJson
         JsonValueKind.Object => ReadObject(e),
         _ => null,
     };
+
+    // Keys (parameter and metric names) repeat in every run: a replay keeps one string of each.
+    [ThreadStatic] static Dictionary<string, string>? _interned;
+
+    /// <summary>One shared instance of a string that repeats (a key, an agent's name).</summary>
+    public static string Intern(string s)
+    {
+        var pool = _interned ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        if (pool.TryGetValue(s, out var shared)) return shared;
+        if (pool.Count < 4096) pool[s] = s;
+        return s;
+    }
+
+    /// <summary>Reads the object the reader is on (its StartObject token) and leaves it on the EndObject.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
+    public static Dictionary<string, object?> ReadObject(ref Utf8JsonReader r)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = Intern(r.GetString()!);
+            r.Read();
+            map[key] = Read(ref r);
+        }
+        return map;
+    }
+
+    /// <summary>Reads the value the reader is on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
+    public static object? Read(ref Utf8JsonReader r)
+    {
+        switch (r.TokenType)
+        {
+            case JsonTokenType.Null: return null;
+            case JsonTokenType.True: return true;
+            case JsonTokenType.False: return false;
+            case JsonTokenType.String: return r.GetString();
+            case JsonTokenType.Number:
+                ReadOnlySpan<byte> raw = r.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(r.ValueSequence) : r.ValueSpan;
+                return raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 && r.TryGetInt64(out var l) ? (object)l : r.GetDouble();
+            case JsonTokenType.StartObject: return ReadObject(ref r);
+            case JsonTokenType.StartArray:
+                var list = new List<object?>();
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray) list.Add(Read(ref r));
+                return list;
+            default: throw new JsonException($"unexpected {r.TokenType}");
+        }
+    }
 
     public static Dictionary<string, object?> ReadObject(JsonElement e)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Space;
@@ -30,45 +31,112 @@ public abstract record JournalEvent(DateTimeOffset Time)
     protected abstract void WriteFields(Utf8JsonWriter w);
 
     /// <summary>Parses one line; throws <see cref="FormatException"/> saying what is wrong with it.</summary>
-    public static JournalEvent Parse(string line)
+    public static JournalEvent Parse(string line) => Parse(System.Text.Encoding.UTF8.GetBytes(line));
+
+    /// <summary>
+    /// Parses one line of UTF-8 in a single forward pass (no document, no string of the line): replaying a journal
+    /// of a hundred thousand runs is this, two hundred thousand times.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
+    public static JournalEvent Parse(ReadOnlySpan<byte> line)
     {
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(line); }
-        catch (JsonException e) { throw new FormatException($"not valid JSON ({e.Message})"); }
-        using (doc)
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { AllowTrailingCommas = false });
+        var f = new Fields();
+        try
         {
-            var o = doc.RootElement;
-            if (o.ValueKind != JsonValueKind.Object) throw new FormatException("not a JSON object");
-            var kind = Str(o, "e");
-            var t = o.TryGetProperty("t", out var te) && te.TryGetDateTimeOffset(out var time) ? time : throw new FormatException("missing time 't'");
-            return kind switch
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new FormatException("not a JSON object");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                "sweep_created" => new SweepCreated(t, Str(o, "sweep"), Str(o, "name"), Long(o, "seed"), Map(o, "config"), Int(o, "v")),
-                "run_claimed" => new RunClaimed(t, Str(o, "run"), Int(o, "number"), Str(o, "agent"), Map(o, "config"), OptStr(o, "retry_of")),
-                "run_ended" => new RunEnded(t, Str(o, "run"), RunStates.Parse(Str(o, "state")), Map(o, "summary"), Long(o, "steps"),
-                    OptStr(o, "error"), o.TryGetProperty("exit_code", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : null),
-                "sweep_state" => new SweepStateChanged(t, Str(o, "state"), OptStr(o, "reason")),
-                _ => throw new FormatException($"unknown event '{kind}'"),
-            };
+                var name = Fields.NameOf(ref reader); // compared in place: no string per field name
+                if (!reader.Read()) break;
+                f.Set(name, ref reader);
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) throw new FormatException("not a single JSON object");
         }
+        catch (JsonException e) { throw new FormatException($"not valid JSON ({e.Message})"); }
+        catch (InvalidOperationException e) { throw new FormatException($"a field has the wrong type ({e.Message})"); }
+        var t = f.Time ?? throw new FormatException("missing time 't'");
+        return f.Kind switch
+        {
+            "sweep_created" => new SweepCreated(t, f.Req(f.Sweep, "sweep"), f.Req(f.Name, "name"), f.Req(f.Seed, "seed"), f.Req(f.Config, "config"), (int)f.Req(f.Version, "v")),
+            "run_claimed" => new RunClaimed(t, f.Req(f.Run, "run"), (int)f.Req(f.Number, "number"), f.Req(f.Agent, "agent"), f.Req(f.Config, "config"), f.RetryOf),
+            "run_ended" => new RunEnded(t, f.Req(f.Run, "run"), RunStates.Parse(f.Req(f.State, "state")), f.Req(f.Summary, "summary"), f.Req(f.Steps, "steps"), f.Error, f.ExitCode),
+            "sweep_state" => new SweepStateChanged(t, f.Req(f.State, "state"), f.Reason),
+            null => throw new FormatException("missing field 'e'"),
+            _ => throw new FormatException($"unknown event '{f.Kind}'"),
+        };
     }
 
-    static JsonElement Field(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) ? v : throw new FormatException($"missing field '{name}'");
+    // The union of every event's fields, filled in one pass.
+    ref struct Fields
+    {
+        public string? Kind, Sweep, Name, Run, Agent, State, Error, Reason, RetryOf;
+        public long? Seed, Version, Number, Steps;
+        public int? ExitCode;
+        public DateTimeOffset? Time;
+        public Dictionary<string, object?>? Config, Summary;
 
-    static string Str(JsonElement o, string name) =>
-        Field(o, name) is { ValueKind: JsonValueKind.String } v ? v.GetString()! : throw new FormatException($"field '{name}' is not a string");
+        static readonly string[] Names =
+            ["e", "t", "sweep", "name", "run", "agent", "state", "error", "reason", "retry_of", "seed", "v", "number", "steps", "exit_code", "config", "summary"];
+        static readonly byte[][] Utf8Names = Names.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+        static readonly string[] Kinds = ["sweep_created", "run_claimed", "run_ended", "sweep_state"];
+        static readonly string[] States = ["running", "finished", "failed", "crashed", "killed", "pending", "paused", "canceled"];
 
-    static string? OptStr(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
+        public static string NameOf(ref Utf8JsonReader r)
+        {
+            for (var i = 0; i < Names.Length; i++)
+                if (r.ValueTextEquals(Utf8Names[i])) return Names[i];
+            return r.GetString()!;
+        }
 
-    static long Long(JsonElement o, string name) =>
-        Field(o, name) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var l) ? l : throw new FormatException($"field '{name}' is not an integer");
+        // A string that takes few values is matched against them instead of allocated each time.
+        static string Known(ref Utf8JsonReader r, string[] known, string name)
+        {
+            if (r.TokenType != JsonTokenType.String) throw new FormatException($"field '{name}' is not a string");
+            foreach (var k in known)
+                if (r.ValueTextEquals(k)) return k;
+            return r.GetString()!;
+        }
 
-    static int Int(JsonElement o, string name) => checked((int)Long(o, name));
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
+        public void Set(string name, ref Utf8JsonReader r)
+        {
+            switch (name)
+            {
+                case "e": Kind = Known(ref r, Kinds, name); break;
+                case "t": Time = r.TokenType == JsonTokenType.String && r.TryGetDateTimeOffset(out var t) ? t : throw new FormatException("field 't' is not a time"); break;
+                case "sweep": Sweep = Str(ref r, name); break;
+                case "name": Name = Str(ref r, name); break;
+                case "run": Run = Str(ref r, name); break;
+                case "agent": Agent = TreeJson.Intern(Str(ref r, name)); break;
+                case "state": State = Known(ref r, States, name); break;
+                case "error": Error = r.TokenType == JsonTokenType.String ? r.GetString() : null; break;
+                case "reason": Reason = r.TokenType == JsonTokenType.String ? r.GetString() : null; break;
+                case "retry_of": RetryOf = r.TokenType == JsonTokenType.String ? r.GetString() : null; break;
+                case "seed": Seed = Long(ref r, name); break;
+                case "v": Version = Long(ref r, name); break;
+                case "number": Number = Long(ref r, name); break;
+                case "steps": Steps = Long(ref r, name); break;
+                case "exit_code": ExitCode = r.TokenType == JsonTokenType.Number ? r.GetInt32() : null; break;
+                case "config": Config = Map(ref r, name); break;
+                case "summary": Summary = Map(ref r, name); break;
+                default: r.Skip(); break; // a field from a later version: ignored, as readers of JSON lines do
+            }
+        }
 
-    static Dictionary<string, object?> Map(JsonElement o, string name) =>
-        Field(o, name) is { ValueKind: JsonValueKind.Object } v ? TreeJson.ReadObject(v) : throw new FormatException($"field '{name}' is not an object");
+        public readonly T Req<T>(T? value, string name) where T : class => value ?? throw new FormatException($"missing field '{name}'");
+        public readonly long Req(long? value, string name) => value ?? throw new FormatException($"missing field '{name}'");
+
+        static string Str(ref Utf8JsonReader r, string name) =>
+            r.TokenType == JsonTokenType.String ? r.GetString()! : throw new FormatException($"field '{name}' is not a string");
+
+        static long Long(ref Utf8JsonReader r, string name) =>
+            r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var l) ? l : throw new FormatException($"field '{name}' is not an integer");
+
+        static Dictionary<string, object?> Map(ref Utf8JsonReader r, string name) =>
+            r.TokenType == JsonTokenType.StartObject ? TreeJson.ReadObject(ref r) : throw new FormatException($"field '{name}' is not an object");
+    }
 }
 
 /// <summary>The first event: the sweep, its validated config as written, and its seed.</summary>

@@ -31,6 +31,12 @@ public sealed class SweepHandle
 
     public string RunDirectory(string runId) => Path.Combine(Directory, "runs", runId);
 
+    /// <summary>The state as last read or changed through this handle, without reading the journal.</summary>
+    public SweepState State
+    {
+        get { lock (_gate) return _state.Config is null ? Refresh() : _state; }
+    }
+
     /// <summary>Catches up on the journal and returns the state (shared: read it on the calling thread only).</summary>
     public SweepState Refresh()
     {
@@ -47,7 +53,7 @@ public sealed class SweepHandle
     /// sweep is not running or has nothing left, in which case the sweep is marked finished with the reason.
     /// </summary>
     public RunClaim? Claim(ClaimRequest request, CancellationToken cancel = default) =>
-        Change(cancel, () => ClaimLocked(request));
+        WithFolder(Change(cancel, () => ClaimLocked(request)));
 
     /// <summary>Claims for <paramref name="agent"/> with the default heartbeat timeout and no retries.</summary>
     public RunClaim? Claim(string agent, CancellationToken cancel = default) => Claim(ClaimRequest.For(agent), cancel);
@@ -59,8 +65,18 @@ public sealed class SweepHandle
     /// Records how a run ended and claims the agent's next run in the same lock and the same write: one lock and one
     /// flush to disk per run instead of two.
     /// </summary>
-    public (RunRecord Ended, RunClaim? Next) EndRunAndClaim(RunEnding ending, ClaimRequest next, CancellationToken cancel = default) =>
-        Change(cancel, () => (EndLocked(ending), ClaimLocked(next)));
+    public (RunRecord Ended, RunClaim? Next) EndRunAndClaim(RunEnding ending, ClaimRequest next, CancellationToken cancel = default)
+    {
+        var (ended, claim) = Change(cancel, () => (EndLocked(ending), ClaimLocked(next)));
+        return (ended, WithFolder(claim));
+    }
+
+    // The run's folder is made after the lock is released: only its claimer uses it, and the lock is the bottleneck.
+    static RunClaim? WithFolder(RunClaim? claim)
+    {
+        if (claim is not null) System.IO.Directory.CreateDirectory(claim.Directory);
+        return claim;
+    }
 
     RunClaim? ClaimLocked(ClaimRequest request)
     {
@@ -83,9 +99,7 @@ public sealed class SweepHandle
         do runId = ShortId.New(); while (_state.TryGetRun(runId, out _));
         Append(new RunClaimed(DateTimeOffset.UtcNow, runId, _state.Runs.Count + 1, request.Agent, parameters, retry?.Id));
         _state.TryGetRun(runId, out var run);
-        var dir = RunDirectory(runId);
-        System.IO.Directory.CreateDirectory(dir);
-        return new RunClaim(Id, run, dir);
+        return new RunClaim(Id, run, RunDirectory(runId));
     }
 
     RunRecord EndLocked(RunEnding ending)

@@ -73,6 +73,7 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
             var done = 0;
             var progress = new ProgressRecord(1, $"Sweep {state.Name} ({handle.Id})", "Starting the first run");
             var numbers = new Dictionary<string, int>();
+            var progressClock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var e in agent.Run(_stop.Token))
             {
                 switch (e)
@@ -87,9 +88,12 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
                         break;
                     case RunCompleted r:
                         done++;
-                        var now = handle.Refresh();
-                        WriteObject(ResultObject.From(now, r.Run));
-                        WriteProgress(AgentProgress.Update(progress, now, done, Count));
+                        WriteObject(ResultObject.From(handle.State, r.Run));
+                        if (progressClock.ElapsedMilliseconds >= 250) // progress is for people: a few updates a second
+                        {
+                            WriteProgress(AgentProgress.Update(progress, handle.Refresh(), done, Count));
+                            progressClock.Restart();
+                        }
                         break;
                 }
             }

@@ -16,9 +16,11 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, MetricSpec? metric,
 
     // The block's output streams into the run's history while it runs. Its other streams are merged in and handed to
     // the cmdlet's streams there: invoked from a cmdlet, they would otherwise go past the caller to the host.
-    // Created per run: a scriptblock binds to the session state it first runs in, and that must be the caller's.
+    // Created per agent, not once per process: a scriptblock binds to the session state it first runs in, and that
+    // must be this caller's.
     const string WrapperText = "param($__sweepsBlock, $__sweepsRun, $__sweepsSink) & $__sweepsBlock $__sweepsRun *>&1 | & $__sweepsSink $__sweepsRun";
     const string SinkText = "param($__sweepsRun) process { $__sweepsRun.Log($_) }";
+    ScriptBlock? _wrapper, _sink; // created at the first run, inside this agent's call
 
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
@@ -27,7 +29,9 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, MetricSpec? metric,
         SweepRunInfo.Current = info;
         try
         {
-            ScriptBlock.Create(WrapperText).Invoke(block, info, ScriptBlock.Create(SinkText));
+            _wrapper ??= ScriptBlock.Create(WrapperText);
+            _sink ??= ScriptBlock.Create(SinkText);
+            _wrapper.Invoke(block, info, _sink);
             return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : RunOutcome.Finished;
         }
         catch (PipelineStoppedException)
