@@ -48,6 +48,9 @@ function Invoke-Build {
         Set-Content (Join-Path $moduleOut 'Sweeps.psd1')
     Copy-Item (Join-Path $root 'src/Module/Sweeps.Format.ps1xml') $moduleOut
     Copy-Item -Recurse (Join-Path $root 'src/Module/en-US') $moduleOut
+    # Get-Help for every cmdlet: MAML generated from help data plus each cmdlet's own parameter metadata.
+    Invoke-Pwsh -File (Join-Path $root 'build/New-MamlHelp.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1') `
+        -HelpData (Join-Path $root 'src/Module/help/Sweeps.Help.psd1') -OutFile (Join-Path $moduleOut 'en-US/Sweeps.dll-Help.xml')
     "Module: $moduleOut"
 }
 

@@ -12,7 +12,7 @@ param(
     [int] $Runs = 300,
     [int] $Appends = 300,
     # Runs per agent process in the 1/2/4-process comparison with Optuna's journal file store.
-    [int] $RunsPerProcess = 250,
+    [int] $RunsPerProcess = 1000,
     # Runs of a 100 ms program, through the agent and bare.
     [int] $ProgramRuns = 20,
     # Journal sizes for the replay measure (runs).
