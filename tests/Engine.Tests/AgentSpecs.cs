@@ -148,4 +148,34 @@ public sealed class AgentSpecs : IDisposable
         Assert.Equal(500, state.Runs.Select(r => $"{r.Config["a"]}/{r.Config["b"]}").Distinct().Count());
         Assert.Equal(("finished", "all 500 grid points taken"), (state.State, state.StateReason));
     }
+
+    sealed class CurveLauncher : IRunLauncher
+    {
+        // loss = x + 1/step: the larger x, the worse the run at every step.
+        public RunOutcome Launch(RunContext run, CancellationToken cancel)
+        {
+            var x = (double)(long)run.Config["x"]!;
+            for (var step = 1; step <= 10 && !run.ShouldStop; step++)
+            {
+                run.Log(new Dictionary<string, object?> { ["loss"] = x + 1.0 / step });
+                if (cancel.WaitHandle.WaitOne(60)) return new RunOutcome(RunState.Killed, "stopped");
+            }
+            return RunOutcome.Finished;
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Hyperband_stops_bad_runs_early_and_lets_good_ones_finish()
+    {
+        await Task.Yield();
+        var sweep = _temp.Create("method: grid\nmetric: {name: loss}\nearly_terminate: {type: hyperband, min_iter: 2, eta: 2}\nparameters:\n  x: {min: 1, max: 6}\n");
+        var agent = new SweepAgent(sweep, new CurveLauncher(), new AgentOptions { ThrottleLimit = 6, StopCheckInterval = TimeSpan.FromMilliseconds(40) });
+        var runs = agent.Run(CancellationToken.None).OfType<RunCompleted>().Select(c => c.Run).ToDictionary(r => (long)r.Config["x"]!);
+        Assert.Equal(6, runs.Count);
+        Assert.Equal((RunState.Finished, 10L), (runs[1].State, runs[1].Steps));
+        Assert.Equal(RunState.Killed, runs[6].State);
+        Assert.True(runs[6].Steps < 10, $"run x=6 logged {runs[6].Steps} steps");
+        Assert.StartsWith("hyperband: at iteration", runs[6].Error);
+        Assert.True(runs.Values.Count(r => r.State == RunState.Killed) >= 3);
+    }
 }

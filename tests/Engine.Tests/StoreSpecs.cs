@@ -171,7 +171,7 @@ public sealed class StoreSpecs : IDisposable
     {
         await Task.Yield();
         var sweep = _temp.Create("method: grid\nmetric: {name: loss}\nparameters:\n  a: {min: 1, max: 20}\n  b: {values: [x, y, z, w, v]}\n");
-        var workers = Enumerable.Range(0, 4).Select(_ => StoreWorker.Start(_temp.Root, sweep.Id)).ToList();
+        var workers = Enumerable.Range(0, 4).Select(_ => StoreWorker.Start(_temp.Root, sweep.Id, "--sleep-ms", "10")).ToList(); // runs that take a little time, so the processes overlap
         var outputs = new List<string>();
         foreach (var w in workers)
         {

@@ -28,5 +28,8 @@ public sealed record AgentOptions
     public int FlappingFailures { get; init; } = 3;
     public TimeSpan FlappingWindow { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often the sweep's early-termination rule is applied to this agent's running runs.</summary>
+    public TimeSpan StopCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public static string NewAgentId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Store.ShortId.New()[..4]}";
 }

@@ -27,9 +27,20 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
     public IEnumerable<AgentEvent> Run(CancellationToken cancel) =>
         launcher.RequiresCallerThread ? RunOnCallerThread(cancel) : RunOnWorkers(cancel);
 
+    StopWatch? _stopWatch;
+
+    // The sweep's early-termination rule, applied while this agent works (none without early_terminate).
+    StopWatch? WatchForStops()
+    {
+        var config = sweep.State.Config;
+        var rule = Termination.EarlyTerminations.For(config);
+        return _stopWatch = rule is null ? null : new StopWatch(sweep, rule, config.Metric!.Name, options.StopCheckInterval);
+    }
+
     IEnumerable<AgentEvent> RunOnCallerThread(CancellationToken cancel)
     {
         using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval);
+        using var stops = WatchForStops();
         var claim = FirstClaim(cancel);
         while (claim is not null)
         {
@@ -42,6 +53,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
     IEnumerable<AgentEvent> RunOnWorkers(CancellationToken cancel)
     {
         using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval);
+        using var stops = WatchForStops();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var events = new BlockingCollection<AgentEvent>();
         Exception? failure = null;
@@ -120,10 +132,12 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         RunEnding ending;
         using (var recorder = new RunRecorder(claim.Directory))
         {
+            var context = new RunContext(claim, recorder, output);
+            _stopWatch?.Watch(context);
             RunOutcome outcome;
             try
             {
-                outcome = launcher.Launch(new RunContext(claim, recorder, output), cancel);
+                outcome = launcher.Launch(context, cancel);
             }
             catch (OperationCanceledException)
             {
@@ -137,6 +151,12 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
             {
                 outcome = new RunOutcome(RunState.Failed, e.Message);
             }
+            finally
+            {
+                _stopWatch?.Forget(claim.Run.Id);
+            }
+            // A run the early-termination rule stopped is killed, however its code reacted (W&B's semantics).
+            if (context.StopReason is { } reason) outcome = new RunOutcome(RunState.Killed, reason, outcome.ExitCode);
             ending = new RunEnding(claim.Run.Id, outcome.State, recorder.Summary, recorder.Steps, outcome.Error, outcome.ExitCode);
         }
         CountFailure(ending);

@@ -72,7 +72,7 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
         while (!process.WaitForExit(100))
         {
             metrics.Drain(row => run.Log(row));
-            if (cancel.IsCancellationRequested && !stopped)
+            if ((cancel.IsCancellationRequested || run.ShouldStop) && !stopped)
             {
                 stopped = true;
                 killAt = DateTime.UtcNow + spec.GracePeriod;

@@ -16,4 +16,21 @@ public sealed class RunContext(RunClaim claim, RunRecorder recorder, Action<stri
 
     /// <summary>Passes a line the run printed to whoever watches the agent (null: nobody).</summary>
     public void Output(string line) => output?.Invoke(line);
+
+    readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Why the run was asked to stop early (an early-termination rule), or null.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>Fires when the run is asked to stop early; the launcher ends it (cooperatively first).</summary>
+    public CancellationToken StopRequested => _stop.Token;
+
+    public bool ShouldStop => StopReason is not null;
+
+    public void RequestStop(string reason)
+    {
+        if (StopReason is not null) return;
+        StopReason = reason;
+        _stop.Cancel();
+    }
 }

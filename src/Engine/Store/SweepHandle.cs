@@ -37,6 +37,16 @@ public sealed class SweepHandle
         get { lock (_gate) return _state.Config is null ? Refresh() : _state; }
     }
 
+    /// <summary>Catches up on the journal and returns the config and a copy of the runs, safe to use on any thread.</summary>
+    public (Config.SweepConfig Config, IReadOnlyList<RunRecord> Runs) Snapshot()
+    {
+        lock (_gate)
+        {
+            var state = Refresh();
+            return (state.Config, state.Runs.ToList());
+        }
+    }
+
     /// <summary>Catches up on the journal and returns the state (shared: read it on the calling thread only).</summary>
     public SweepState Refresh()
     {

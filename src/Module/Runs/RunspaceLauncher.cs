@@ -14,6 +14,7 @@ namespace Sweeps;
 internal sealed class RunspaceLauncher(ScriptBlock block, MetricSpec? metric, string modulePath) : IRunLauncher, IDisposable
 {
     const string Wrapper = "param($__sweepsText, $__sweepsRun) & ([scriptblock]::Create($__sweepsText)) $__sweepsRun | & { process { $__sweepsRun.Log($_) } }";
+    static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
     readonly string _text = block.ToString();
     readonly ThreadLocal<Runspace> _runspaces = new(() => Open(modulePath), trackAllValues: true);
 
@@ -38,6 +39,12 @@ internal sealed class RunspaceLauncher(ScriptBlock block, MetricSpec? metric, st
         ps.Streams.Warning.DataAdded += (_, e) => run.Output("warning: " + ps.Streams.Warning[e.Index].Message);
         ps.Streams.Information.DataAdded += (_, e) => run.Output(ps.Streams.Information[e.Index].MessageData?.ToString() ?? "");
         using var stop = cancel.Register(() => ps.BeginStop(null, null));
+        // Stopped early: cooperatively first ($Run.ShouldStop, the next metric throws), then forcibly.
+        using var early = run.StopRequested.Register(() => Task.Delay(GracePeriod).ContinueWith(_ =>
+        {
+            try { ps.BeginStop(null, null); }
+            catch (ObjectDisposedException) { } // it ended within the grace period
+        }));
         try
         {
             ps.Invoke();

@@ -29,6 +29,13 @@ public sealed class SweepRunInfo
     /// <summary>The run's own folder, for checkpoints and artefacts.</summary>
     public string Dir => _context.Directory;
 
+    /// <summary>True once the sweep's early-termination rule has stopped this run: finish up and return. The next
+    /// metric logged ends the run anyway.</summary>
+    public bool ShouldStop => _context.ShouldStop;
+
+    /// <summary>Why the run was stopped early, or null.</summary>
+    public string? StopReason => _context.StopReason;
+
     /// <summary>
     /// Appends one history row, like <c>wandb.log</c>: a hashtable or object (its properties), or a bare number as
     /// a value of the sweep's metric. Anything else is ignored.
@@ -37,6 +44,7 @@ public sealed class SweepRunInfo
     {
         if (metrics is PSObject { BaseObject: not PSCustomObject } wrapped) metrics = wrapped.BaseObject;
         if (_streams?.TryWrite(metrics) == true) return;
+        if (_context.ShouldStop) throw new RunStoppedException($"The run was stopped early ({_context.StopReason}).");
         if (metrics is IDictionary or PSObject) _context.Log(PowerShellValues.ToMap(metrics)!);
         else if (_metric is not null && TreeValue.AsDouble(PowerShellValues.ToTree(metrics)) is double number)
             _context.Log(new Dictionary<string, object?> { [_metric.Name] = number });
