@@ -28,6 +28,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         launcher.RequiresCallerThread ? RunOnCallerThread(cancel) : RunOnWorkers(cancel);
 
     StopWatch? _stopWatch;
+    readonly string? _metric = sweep.State.Config.Metric?.Name;
 
     // The sweep's early-termination rule, applied while this agent works (none without early_terminate).
     StopWatch? WatchForStops()
@@ -130,7 +131,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
     (RunRecord Ended, RunClaim? Next) Execute(RunClaim claim, Action<string>? output, CancellationToken cancel)
     {
         RunEnding ending;
-        using (var recorder = new RunRecorder(claim.Directory))
+        using (var recorder = new RunRecorder(claim.Directory, _metric))
         {
             var context = new RunContext(claim, recorder, output);
             _stopWatch?.Watch(context);
@@ -157,7 +158,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
             }
             // A run the early-termination rule stopped is killed, however its code reacted (W&B's semantics).
             if (context.StopReason is { } reason) outcome = new RunOutcome(RunState.Killed, reason, outcome.ExitCode);
-            ending = new RunEnding(claim.Run.Id, outcome.State, recorder.Summary, recorder.Steps, outcome.Error, outcome.ExitCode);
+            ending = new RunEnding(claim.Run.Id, outcome.State, recorder.Summary, recorder.Steps, outcome.Error, outcome.ExitCode) { MetricRange = recorder.MetricRange };
         }
         CountFailure(ending);
         if (!Reserve(cancel)) return (sweep.EndRun(ending), null);

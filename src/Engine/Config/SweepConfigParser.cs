@@ -10,7 +10,7 @@ namespace Sweeps.Engine.Config;
 /// </summary>
 public static partial class SweepConfigParser
 {
-    public static readonly IReadOnlyList<string> Methods = ["grid", "random"];
+    public static readonly IReadOnlyList<string> Methods = ["grid", "random", "bayes"];
 
     static readonly string[] TopLevelKeys =
         ["method", "metric", "parameters", "early_terminate", "command", "program", "run_cap", "name", "description", "seed",
@@ -70,6 +70,11 @@ public static partial class SweepConfigParser
                 foreach (var p in space.Leaves.Where(p => p.Kind is not (DistributionKind.Constant or DistributionKind.Categorical or DistributionKind.IntUniform or DistributionKind.QUniform)))
                     Error(ParamPath(p.Keys), $"Parameter {p.Name} is a disallowed type with grid search. Grid search requires all parameters to be categorical, constant, int_uniform, or q_uniform. Specification of probabilities for categorical parameters is disallowed in grid search");
 
+            if (method == "bayes" && metric is null && !root.ContainsKey("metric"))
+                Error("metric", "Bayesian search requires \"metric\" section");
+            if (method == "bayes" && space is not null && !space.Searchable.Any())
+                Error("parameters", "Need at least one searchable parameter for bayes search.");
+
             if (Problems.Any(p => p.Severity == ConfigSeverity.Error)) return null;
             return new SweepConfig
             {
@@ -85,9 +90,7 @@ public static partial class SweepConfigParser
             if (!root.TryGetValue("method", out var value)) { Error("method", $"required: one of {string.Join(", ", Methods)}"); return null; }
             if (value is not string s) { Error("method", $"must be a string, one of {string.Join(", ", Methods)}"); return null; }
             if (Methods.Contains(s)) return s;
-            Error("method", s == "bayes"
-                ? "'bayes' is not available in this version of Sweeps; use grid or random"
-                : $"unknown method '{s}'; expected one of {string.Join(", ", Methods)}");
+            Error("method", $"unknown method '{s}'; expected one of {string.Join(", ", Methods)}");
             return null;
         }
 

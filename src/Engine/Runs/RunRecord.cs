@@ -20,6 +20,8 @@ public sealed record RunRecord
     public int? ExitCode { get; init; }
     /// <summary>The crashed run whose parameters this run tries again.</summary>
     public string? RetryOf { get; init; }
+    /// <summary>The lowest and highest valid values of the sweep's metric the run logged (its whole history).</summary>
+    public (double Min, double Max)? MetricRange { get; init; }
 
     public TimeSpan? Runtime => Ended - Created;
 }

@@ -16,13 +16,23 @@ public sealed class RunRecorder : IDisposable
     readonly Dictionary<string, object?> _summary = new(StringComparer.Ordinal);
     readonly string _path;
     readonly object _gate = new();
+    readonly string? _metric;
     StreamWriter? _writer; // opened at the first row: a run that logs nothing costs no file
     long _steps;
+    double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
 
-    public RunRecorder(string runDirectory)
+    /// <param name="metric">The sweep's metric, whose lowest and highest valid values are kept (model-based search uses them).</param>
+    public RunRecorder(string runDirectory, string? metric = null)
     {
         Directory.CreateDirectory(runDirectory);
         _path = Path.Combine(runDirectory, HistoryFile);
+        _metric = metric;
+    }
+
+    /// <summary>The lowest and highest valid values of the sweep's metric logged so far, or null.</summary>
+    public (double Min, double Max)? MetricRange
+    {
+        get { lock (_gate) return _min <= _max ? (_min, _max) : null; }
     }
 
     public long Steps { get { lock (_gate) return _steps; } }
@@ -48,6 +58,8 @@ public sealed class RunRecorder : IDisposable
             _writer.Flush();
             _steps++;
             Summarize(_summary, row);
+            if (_metric is not null && row.TryGetValue(_metric, out var v) && TreeValue.AsDouble(v) is double d && double.IsFinite(d))
+                (_min, _max) = (Math.Min(_min, d), Math.Max(_max, d));
         }
     }
 

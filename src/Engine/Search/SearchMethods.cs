@@ -7,6 +7,7 @@ public static class SearchMethods
     {
         "grid" => new GridSearch(),
         "random" => new RandomSearch(),
+        "bayes" => new BayesSearch(),
         _ => throw new SweepsException(SweepsErrorKind.InvalidConfig, $"unknown search method '{method}'"),
     };
 }

@@ -60,7 +60,8 @@ public abstract record JournalEvent(DateTimeOffset Time)
         {
             "sweep_created" => new SweepCreated(t, f.Req(f.Sweep, "sweep"), f.Req(f.Name, "name"), f.Req(f.Seed, "seed"), f.Req(f.Config, "config"), (int)f.Req(f.Version, "v")),
             "run_claimed" => new RunClaimed(t, f.Req(f.Run, "run"), (int)f.Req(f.Number, "number"), f.Req(f.Agent, "agent"), f.Req(f.Config, "config"), f.RetryOf),
-            "run_ended" => new RunEnded(t, f.Req(f.Run, "run"), RunStates.Parse(f.Req(f.State, "state")), f.Req(f.Summary, "summary"), f.Req(f.Steps, "steps"), f.Error, f.ExitCode),
+            "run_ended" => new RunEnded(t, f.Req(f.Run, "run"), RunStates.Parse(f.Req(f.State, "state")), f.Req(f.Summary, "summary"), f.Req(f.Steps, "steps"), f.Error, f.ExitCode)
+                { MetricRange = f.MetricMin is double lo && f.MetricMax is double hi ? (lo, hi) : null },
             "sweep_state" => new SweepStateChanged(t, f.Req(f.State, "state"), f.Reason),
             null => throw new FormatException("missing field 'e'"),
             _ => throw new FormatException($"unknown event '{f.Kind}'"),
@@ -73,11 +74,12 @@ public abstract record JournalEvent(DateTimeOffset Time)
         public string? Kind, Sweep, Name, Run, Agent, State, Error, Reason, RetryOf;
         public long? Seed, Version, Number, Steps;
         public int? ExitCode;
+        public double? MetricMin, MetricMax;
         public DateTimeOffset? Time;
         public Dictionary<string, object?>? Config, Summary;
 
         static readonly string[] Names =
-            ["e", "t", "sweep", "name", "run", "agent", "state", "error", "reason", "retry_of", "seed", "v", "number", "steps", "exit_code", "config", "summary"];
+            ["e", "t", "sweep", "name", "run", "agent", "state", "error", "reason", "retry_of", "seed", "v", "number", "steps", "exit_code", "config", "summary", "metric_min", "metric_max"];
         static readonly byte[][] Utf8Names = Names.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
         static readonly string[] Kinds = ["sweep_created", "run_claimed", "run_ended", "sweep_state"];
         static readonly string[] States = ["running", "finished", "failed", "crashed", "killed", "pending", "paused", "canceled"];
@@ -120,6 +122,8 @@ public abstract record JournalEvent(DateTimeOffset Time)
                 case "steps": Steps = Long(ref r, name); break;
                 case "exit_code": ExitCode = r.TokenType == JsonTokenType.Number ? r.GetInt32() : null; break;
                 case "config": Config = Map(ref r, name); break;
+                case "metric_min": MetricMin = r.TokenType == JsonTokenType.Number ? r.GetDouble() : null; break;
+                case "metric_max": MetricMax = r.TokenType == JsonTokenType.Number ? r.GetDouble() : null; break;
                 case "summary": Summary = Map(ref r, name); break;
                 default: r.Skip(); break; // a field from a later version: ignored, as readers of JSON lines do
             }
@@ -174,6 +178,9 @@ public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, s
 /// <summary>A run reached a terminal state, with its summary (the last value of each metric).</summary>
 public sealed record RunEnded(DateTimeOffset Time, string RunId, RunState State, Dictionary<string, object?> Summary, long Steps, string? Error, int? ExitCode) : JournalEvent(Time)
 {
+    /// <summary>The lowest and highest valid values of the sweep's metric over the run's whole history.</summary>
+    public (double Min, double Max)? MetricRange { get; init; }
+
     protected override string Name => "run_ended";
 
     protected override void WriteFields(Utf8JsonWriter w)
@@ -185,6 +192,7 @@ public sealed record RunEnded(DateTimeOffset Time, string RunId, RunState State,
         w.WriteNumber("steps", Steps);
         if (Error is not null) w.WriteString("error", Error);
         if (ExitCode is int code) w.WriteNumber("exit_code", code);
+        if (MetricRange is var (lo, hi)) { w.WriteNumber("metric_min", lo); w.WriteNumber("metric_max", hi); }
     }
 }
 

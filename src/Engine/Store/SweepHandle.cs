@@ -119,7 +119,7 @@ public sealed class SweepHandle
             throw new SweepsException(SweepsErrorKind.RunNotFound, $"No run '{ending.RunId}' in sweep '{Id}'.");
         if (run.State.IsTerminal()) return run;
         var summary = ending.Summary.ToDictionary(kv => kv.Key, kv => TreeValue.Clone(kv.Value), StringComparer.Ordinal);
-        Append(new RunEnded(DateTimeOffset.UtcNow, ending.RunId, ending.State, summary, ending.Steps, ending.Error, ending.ExitCode));
+        Append(new RunEnded(DateTimeOffset.UtcNow, ending.RunId, ending.State, summary, ending.Steps, ending.Error, ending.ExitCode) { MetricRange = ending.MetricRange });
         _state.TryGetRun(ending.RunId, out run);
         return run;
     }
@@ -137,7 +137,9 @@ public sealed class SweepHandle
                 verdicts[run.Agent] = why = Agents.Heartbeat.IsAlive(Directory, run.Agent, timeout, out var reason) ? null : reason;
             if (why is null) continue;
             var history = RunRecorder.ReadHistory(RunDirectory(run.Id), tolerateDamage: true);
-            Append(new RunEnded(DateTimeOffset.UtcNow, run.Id, RunState.Crashed, RunRecorder.SummaryOf(history), history.Count, why, null));
+            var values = _state.Config.Metric is { } metric ? Termination.RunProgress.MetricValues(history, metric.Name) : [];
+            Append(new RunEnded(DateTimeOffset.UtcNow, run.Id, RunState.Crashed, RunRecorder.SummaryOf(history), history.Count, why, null)
+                { MetricRange = values.Count > 0 ? (values.Min(), values.Max()) : null });
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class SweepState
             case RunEnded r:
                 if (!_index.TryGetValue(r.RunId, out var i)) throw Damaged(journal, line, $"run {r.RunId} ends but was never claimed");
                 if (_runs[i].State.IsTerminal()) throw Damaged(journal, line, $"run {r.RunId} ends twice");
-                _runs[i] = _runs[i] with { State = r.State, Summary = r.Summary, Steps = r.Steps, Error = r.Error, ExitCode = r.ExitCode, Ended = r.Time };
+                _runs[i] = _runs[i] with { State = r.State, Summary = r.Summary, Steps = r.Steps, Error = r.Error, ExitCode = r.ExitCode, Ended = r.Time, MetricRange = r.MetricRange };
                 break;
             case SweepStateChanged s:
                 State = s.State; StateReason = s.Reason;

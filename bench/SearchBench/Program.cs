@@ -1,0 +1,138 @@
+// Usage: Sweeps.SearchBench [--vectors function_vectors.json] [--seeds N] [--budget N] [--methods random,bayes] [--out DIR]
+// Checks the objectives against the reference vectors bit for bit, runs each method sequentially on each objective
+// for every seed, and reports the median and IQR of the simple regret at budgets 25/50/100, plus the time to suggest.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Sweeps.Engine.Config;
+using Sweeps.Engine.Runs;
+using Sweeps.Engine.Search;
+using Sweeps.SearchBench;
+
+var opts = new Dictionary<string, string>();
+for (var i = 0; i + 1 < args.Length; i += 2) opts[args[i].TrimStart('-')] = args[i + 1];
+var seeds = int.Parse(opts.GetValueOrDefault("seeds", "10"), CultureInfo.InvariantCulture);
+var maxBudget = int.Parse(opts.GetValueOrDefault("budget", "100"), CultureInfo.InvariantCulture);
+var methods = opts.GetValueOrDefault("methods", "random,bayes").Split(',');
+var outDir = opts.GetValueOrDefault("out", "out/bench");
+Directory.CreateDirectory(outDir);
+var report = new StringBuilder();
+
+if (opts.TryGetValue("vectors", out var vectorsPath)) report.AppendLine(CheckVectors(vectorsPath));
+
+int[] budgets = [.. new[] { 25, 50, 100 }.Where(b => b <= maxBudget)];
+var results = new List<(string Function, string Method, int Budget, double Median, double Q1, double Q3)>();
+foreach (var objective in Objectives.All)
+{
+    foreach (var method in methods)
+    {
+        var config = Configs(objective, method);
+        var regrets = budgets.ToDictionary(b => b, _ => new List<double>());
+        for (var seed = 1; seed <= seeds; seed++)
+        {
+            var trace = Sweep(config, objective, seed, maxBudget);
+            foreach (var b in budgets) regrets[b].Add(trace.Take(b).Min() - objective.Minimum);
+        }
+        foreach (var b in budgets)
+        {
+            var sorted = regrets[b].Order().ToList();
+            results.Add((objective.Name, method, b, Quantile(sorted, 0.5), Quantile(sorted, 0.25), Quantile(sorted, 0.75)));
+        }
+        Console.Error.WriteLine($"{objective.Name} {method}: " + string.Join(", ", budgets.Select(b => $"{b}: {results.Last(r => r.Budget == b && r.Function == objective.Name && r.Method == method).Median:G3}")));
+    }
+}
+
+report.AppendLine($"## Median simple regret ({seeds} seeds; IQR in brackets)\n");
+foreach (var b in budgets)
+{
+    report.AppendLine($"Budget {b} runs:\n");
+    report.AppendLine("| function | " + string.Join(" | ", methods) + " |");
+    report.AppendLine("|---|" + string.Concat(methods.Select(_ => "---|")));
+    foreach (var f in Objectives.All)
+        report.AppendLine($"| {f.Name} | " + string.Join(" | ", methods.Select(m => results.Single(r => r.Function == f.Name && r.Method == m && r.Budget == b)).Select(r => $"{r.Median:G3} [{r.Q1:G3}, {r.Q3:G3}]")) + " |");
+    report.AppendLine();
+}
+
+// Time to suggest on the hartmann6 space with n finished runs in the history.
+report.AppendLine("## Time to suggest (hartmann6 space, bayes, median of 5)\n\n| finished runs | ms |\n|---|---|");
+foreach (var n in new[] { 25, 100, 400, 2000 })
+{
+    var hartmann = Objectives.All.Single(o => o.Name == "hartmann6");
+    var config = Configs(hartmann, "bayes");
+    var history = new List<RunRecord>();
+    var random = new RandomSearch();
+    for (var i = 0; i < n; i++) history.Add(Finished(i, random.Next(config, 99, history)!.Config, hartmann));
+    var times = new List<double>();
+    for (var k = 0; k < 5; k++)
+    {
+        var sw = Stopwatch.StartNew();
+        new BayesSearch().Next(config, 1, history);
+        times.Add(sw.Elapsed.TotalMilliseconds);
+    }
+    report.AppendLine($"| {n} | {times.Order().ElementAt(2):0.0} |");
+}
+
+File.WriteAllText(Path.Combine(outDir, "search.md"), report.ToString());
+File.WriteAllText(Path.Combine(outDir, "search.json"), JsonSerializer.Serialize(results.Select(r => new { r.Function, r.Method, r.Budget, r.Median, r.Q1, r.Q3 })));
+Console.WriteLine(report);
+return 0;
+
+static SweepConfig Configs(Objectives.Objective objective, string method) =>
+    SweepConfigParser.Parse(YamlConfigReader.Read($"method: {method}\nmetric: {{name: loss, goal: minimize}}\nparameters:\n{objective.ParametersYaml}"), out _);
+
+static RunRecord Finished(int i, Dictionary<string, object?> config, Objectives.Objective objective)
+{
+    var f = objective.F(config);
+    return new RunRecord
+    {
+        Id = $"r{i}", Number = i + 1, State = RunState.Finished, Config = config, Agent = "bench", Created = DateTimeOffset.UnixEpoch,
+        Summary = new Dictionary<string, object?> { ["loss"] = f }, MetricRange = (f, f),
+    };
+}
+
+static List<double> Sweep(SweepConfig config, Objectives.Objective objective, int seed, int budget)
+{
+    var method = SearchMethods.For(config.Method);
+    var runs = new List<RunRecord>();
+    var values = new List<double>();
+    for (var i = 0; i < budget; i++)
+    {
+        var run = Finished(i, method.Next(config, seed, runs)!.Config, objective);
+        runs.Add(run);
+        values.Add((double)run.Summary["loss"]!);
+    }
+    return values;
+}
+
+static double Quantile(List<double> sorted, double q)
+{
+    var pos = q * (sorted.Count - 1);
+    var lo = (int)Math.Floor(pos);
+    var hi = Math.Min(lo + 1, sorted.Count - 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+}
+
+static string CheckVectors(string path)
+{
+    using var doc = JsonDocument.Parse(File.ReadAllText(path));
+    int checkedCount = 0, exact = 0;
+    var failures = new List<string>();
+    var inexact = new SortedSet<string>(); // within a few ulp: summation order of the reference code
+    foreach (var f in doc.RootElement.GetProperty("functions").EnumerateObject())
+    {
+        var objective = Objectives.All.Single(o => o.Name == f.Name);
+        foreach (var v in f.Value.GetProperty("vectors").EnumerateArray())
+        {
+            var config = v.GetProperty("x").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? (object?)p.Value.GetString() : p.Value.GetDouble());
+            var got = objective.F(config);
+            var expected = v.GetProperty("f").GetDouble();
+            checkedCount++;
+            if (BitConverter.DoubleToInt64Bits(got) == BitConverter.DoubleToInt64Bits(expected)) exact++;
+            else if (Math.Abs(got - expected) > 1e-12 * Math.Max(1, Math.Abs(expected))) failures.Add($"{f.Name} {v.GetProperty("x")}: {got:R} != {expected:R}");
+            else inexact.Add(f.Name);
+        }
+    }
+    if (failures.Count > 0) throw new InvalidOperationException("objectives differ from the reference:\n" + string.Join('\n', failures.Take(10)));
+    return $"Objectives checked against the reference vectors: {exact} of {checkedCount} bit for bit, the rest within 1e-12 (in {string.Join(", ", inexact)}).\n";
+}
