@@ -15,6 +15,8 @@ param(
     [int] $RunsPerProcess = 1000,
     # Runs of a 100 ms program, through the agent and bare.
     [int] $ProgramRuns = 20,
+    # Seeds per objective in the search-quality comparison.
+    [int] $SearchSeeds = 10,
     # Journal sizes for the replay measure (runs).
     [int[]] $ReplaySizes = @(10000, 50000, 100000)
 )
@@ -155,7 +157,16 @@ try {
         ratio = [math]::Round($agentProgram / $bareProgram, 3)
     }
 
-    # 5. Replaying a journal of N runs (read, parse, apply): time and managed memory.
+    # 5. Search quality: simple regret on the six objectives, with Optuna's TPE beside ours when it is installed.
+    $searchBench = Join-Path $PSScriptRoot "SearchBench/bin/$Configuration/net10.0/Sweeps.SearchBench.dll"
+    $tpe = Join-Path $OutDir 'optuna-tpe.json'
+    Remove-Item $tpe -ErrorAction Ignore
+    if ((Test-Path '/usr/bin/python3') -and ((& /usr/bin/python3 -c 'import optuna; print(1)' 2>$null) -eq '1')) {
+        & /usr/bin/python3 -W ignore (Join-Path $PSScriptRoot 'optuna_tpe.py') $SearchSeeds 100 | Set-Content $tpe
+    }
+    dotnet $searchBench --vectors (Join-Path $PSScriptRoot 'function_vectors.json') --seeds $SearchSeeds --budget 100 --out $OutDir --extra $tpe | Out-Null
+
+    # 6. Replaying a journal of N runs (read, parse, apply): time and managed memory.
     $results.replay = @(foreach ($n in $ReplaySizes) { Measure-Replay -Runs $n -Store (Join-Path $store "replay-$n") })
 }
 finally {
@@ -188,6 +199,10 @@ $(($results.processes | ForEach-Object { "| $($_.processes) | $($_.sweeps_runs_p
 | runs | agent ms/run | bare ms/run | ratio |
 |---|---|---|---|
 | $($results.program.runs) | $($results.program.agent_ms_per_run) | $($results.program.bare_ms_per_run) | $($results.program.ratio)x |
+
+# Search
+
+$(Get-Content (Join-Path $OutDir 'search.md') -Raw)
 
 ## Replaying a journal
 

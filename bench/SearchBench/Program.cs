@@ -43,6 +43,16 @@ foreach (var objective in Objectives.All)
     }
 }
 
+// Another engine's results for the same protocol (Optuna's TPE, bench/optuna_tpe.py), shown beside ours.
+if (opts.TryGetValue("extra", out var extraPath) && File.Exists(extraPath))
+{
+    using var extra = JsonDocument.Parse(File.ReadAllText(extraPath));
+    foreach (var r in extra.RootElement.EnumerateArray())
+        results.Add((r.GetProperty("function").GetString()!, r.GetProperty("method").GetString()!, r.GetProperty("budget").GetInt32(),
+            r.GetProperty("median").GetDouble(), r.GetProperty("q1").GetDouble(), r.GetProperty("q3").GetDouble()));
+    methods = [.. methods, .. results.Select(r => r.Method).Distinct().Where(m => !methods.Contains(m))];
+}
+
 report.AppendLine($"## Median simple regret ({seeds} seeds; IQR in brackets)\n");
 foreach (var b in budgets)
 {

@@ -223,8 +223,8 @@ run_cap: 0
             $out | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -Be 'InvalidSweepConfig,Sweeps.Commands.NewSweepCommand'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
-            @($err[0].Exception.Problems.Path | Sort-Object) | Should -Be @('method', 'parameters')
-            $err[0].Exception.Message | Should -BeLike "*'bayes' is not available*"
+            @($err[0].Exception.Problems.Path | Sort-Object) | Should -Be @('metric', 'parameters')
+            $err[0].Exception.Message | Should -BeLike '*metric: Bayesian search requires "metric" section*'
             Get-StoreEntry -Store $store | Should -HaveCount 0
         }
 

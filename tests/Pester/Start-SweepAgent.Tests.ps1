@@ -395,3 +395,26 @@ parameters:
         Get-CompletionText -Line "Start-SweepAgent -Store '$store' -Sweep $($sweep.Id.Substring(0, 7))" | Should -Contain $sweep.Id
     }
 }
+
+Describe 'Start-SweepAgent with bayes' {
+    BeforeAll { . $PSScriptRoot/common.ps1 }
+
+    It 'minimises a function of a continuous, an integer and a categorical parameter' {
+        $store = New-TestStore
+        $sweep = New-Sweep -Store $store -Seed 3 -Config @{
+            method = 'bayes'; metric = @{ name = 'loss'; goal = 'minimize' }; run_cap = 20
+            parameters = @{ x = @{ min = -2.0; max = 2.0 }; n = @{ min = 1; max = 5 }; act = @{ values = @('relu', 'tanh') } }
+        }
+        $results = @($sweep | Start-SweepAgent -Store $store -ScriptBlock {
+            param($Run)
+            $c = $Run.Config
+            @{ loss = [math]::Pow($c.x - 0.5, 2) + [math]::Abs($c.n - 2) + $(if ($c.act -eq 'tanh') { 0 } else { 1 }) }
+        })
+        $results | Should -HaveCount 20
+        $best = $results | Sort-Object loss | Select-Object -First 1
+        $best.loss | Should -BeLessThan 0.05
+        $best.n | Should -Be 2
+        $best.act | Should -Be 'tanh'
+        (Get-Sweep -Store $store -Id $sweep.Id).StateReason | Should -Be 'run_cap of 20 reached'
+    }
+}
