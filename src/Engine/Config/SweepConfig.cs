@@ -13,7 +13,11 @@ public sealed record MetricSpec(string Name, MetricGoal Goal = MetricGoal.Minimi
 }
 
 /// <summary>The <c>early_terminate</c> block (hyperband), validated and with W&amp;B's defaults filled in.</summary>
-public sealed record EarlyTerminateSpec(string Type, long? MinIter, long? MaxIter, double? S, double Eta = 3, bool Strict = true);
+public sealed record EarlyTerminateSpec(string Type, long? MinIter, long? MaxIter, double? S, double Eta = 3, bool Strict = true)
+{
+    /// <summary>For <c>type: median</c>: how many finished runs the median needs (default 5).</summary>
+    public long? MinRuns { get; init; }
+}
 
 /// <summary>A validated sweep config with W&amp;B's defaults filled in. <see cref="Tree"/> is the config as written.</summary>
 public sealed record SweepConfig

@@ -294,12 +294,19 @@ public static partial class SweepConfigParser
         EarlyTerminateSpec? EarlyTerminate(object? value, bool hasMetric)
         {
             const string path = "early_terminate";
-            if (value is not Dictionary<string, object?> map) { Error(path, "must be a mapping with a 'type' (hyperband)"); return null; }
+            if (value is not Dictionary<string, object?> map) { Error(path, "must be a mapping with a 'type' (hyperband or median)"); return null; }
             if (!hasMetric) Error(path, "early terminate requires \"metric\" section");
+            if (!map.TryGetValue("type", out var type)) { Error($"{path}.type", "required: hyperband or median"); return null; }
+            if (type is "median")
+            {
+                foreach (var key in map.Keys.Where(k => k is not ("type" or "min_iter" or "min_runs")))
+                    Error($"{path}.{key}", "unknown key for median stopping; expected type, min_iter or min_runs");
+                return new EarlyTerminateSpec("median", OptionalInteger(map, "min_iter", min: 1, path), null, null)
+                    { MinRuns = OptionalInteger(map, "min_runs", min: 1, path) };
+            }
+            if (type is not "hyperband") { Error($"{path}.type", $"Invalid early stopping type {TreeValue.Format(type)}, must be one of [\"hyperband\", \"median\"]"); return null; }
             foreach (var key in map.Keys.Where(k => k is not ("type" or "min_iter" or "max_iter" or "s" or "eta" or "strict")))
                 Error($"{path}.{key}", "unknown key; expected type, min_iter, max_iter, s, eta or strict");
-            if (!map.TryGetValue("type", out var type)) { Error($"{path}.type", "required: hyperband"); return null; }
-            if (type is not "hyperband") { Error($"{path}.type", $"Invalid early stopping type {TreeValue.Format(type)}, must be one of [\"hyperband\"]"); return null; }
             var minIter = OptionalInteger(map, "min_iter", min: 1, path);
             var maxIter = OptionalInteger(map, "max_iter", min: 1, path);
             var s = Number(map, "s", path, null);

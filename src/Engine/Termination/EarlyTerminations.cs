@@ -9,6 +9,7 @@ public static class EarlyTerminations
     {
         null => null,
         "hyperband" => new HyperbandStopping(),
-        var t => throw new SweepsException(SweepsErrorKind.InvalidConfig, $"Invalid early stopping type {t}, must be one of [\"hyperband\"]"),
+        "median" => new MedianStopping(),
+        var t => throw new SweepsException(SweepsErrorKind.InvalidConfig, $"Invalid early stopping type {t}, must be one of [\"hyperband\", \"median\"]"),
     };
 }
