@@ -91,7 +91,7 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
                         WriteObject(ResultObject.From(handle.State, r.Run));
                         if (progressClock.ElapsedMilliseconds >= 250) // progress is for people: a few updates a second
                         {
-                            WriteProgress(AgentProgress.Update(progress, handle.Refresh(), done, Count));
+                            WriteProgress(AgentProgress.Update(progress, handle.Snapshot(), done, Count));
                             progressClock.Restart();
                         }
                         break;

@@ -1,16 +1,16 @@
 using System.Management.Automation;
-using Sweeps.Engine.Store;
 
 namespace Sweeps;
 
 /// <summary>The agent's progress bar: runs done of what is asked (count, run cap or grid size) and the best so far.</summary>
 internal static class AgentProgress
 {
-    public static ProgressRecord Update(ProgressRecord record, SweepState sweep, int done, int? count)
+    /// <param name="sweep">A snapshot (config and a copy of the runs): agents' worker threads change the live state.</param>
+    public static ProgressRecord Update(ProgressRecord record, (Engine.Config.SweepConfig Config, IReadOnlyList<Engine.Runs.RunRecord> Runs) sweep, int done, int? count)
     {
         long? total = count ?? sweep.Config.RunCap ?? (sweep.Config.Method == "grid" ? Engine.Search.GridSearch.Size(sweep.Config) : null);
         var doneNow = count is null ? sweep.Runs.Count : done;
-        var best = SweepInfo.BestRun(sweep);
+        var best = SweepInfo.BestRun(sweep.Config, sweep.Runs);
         var bestText = best is null || sweep.Config.Metric is null ? "" :
             $", best {sweep.Config.Metric.Name} {Engine.Results.ResultColumns.MetricValue(sweep.Config, best):G6} (run {best.Number})";
         record.StatusDescription = total is long t ? $"{doneNow} of {t} runs{bestText}" : $"{doneNow} runs{bestText}";

@@ -33,7 +33,7 @@ public sealed class SweepInfo
 
     internal static SweepInfo From(SweepStore store, SweepHandle handle, SweepState s)
     {
-        var best = BestRun(s);
+        var best = BestRun(s.Config, s.Runs);
         return new SweepInfo
         {
             Id = s.Id, Name = s.Name, Method = s.Config.Method, Metric = s.Config.Metric?.Name,
@@ -47,14 +47,14 @@ public sealed class SweepInfo
         };
     }
 
-    internal static RunRecord? BestRun(SweepState s)
+    internal static RunRecord? BestRun(SweepConfig config, IEnumerable<RunRecord> runs)
     {
-        if (s.Config.Metric is not MetricSpec metric) return null;
+        if (config.Metric is not MetricSpec metric) return null;
         RunRecord? best = null;
         double bestValue = 0;
-        foreach (var run in s.Runs.Where(r => r.State == RunState.Finished))
+        foreach (var run in runs.Where(r => r.State == RunState.Finished))
         {
-            if (ResultColumns.MetricValue(s.Config, run) is not double v || double.IsNaN(v)) continue;
+            if (ResultColumns.MetricValue(config, run) is not double v || double.IsNaN(v)) continue;
             if (best is null || metric.IsBetter(v, bestValue)) (best, bestValue) = (run, v);
         }
         return best;
