@@ -17,7 +17,7 @@ namespace Sweeps.Engine.Search;
 public sealed class BayesSearch : ISearchMethod
 {
     /// <summary>Runs in the model's fit of its hyperparameters, and in the model itself (cost grows as n^3).</summary>
-    const int FitPoints = 40, ModelPoints = 300;
+    const int FitPoints = 80, ModelPoints = 300;
     const int RandomCandidates = 600, LocalCandidates = 40, Incumbents = 5;
 
     public Suggestion? Next(SweepConfig config, long seed, IReadOnlyList<RunRecord> runs)
