@@ -13,9 +13,7 @@ public sealed class HyperbandStopping : IEarlyTermination
 {
     public IReadOnlyList<StopDecision> Evaluate(SweepConfig config, IReadOnlyList<RunProgress> runs)
     {
-        var spec = config.EarlyTerminate ?? throw new ArgumentException("early terminate requires \"early_terminate\" section.");
-        var metric = config.Metric ?? throw new ArgumentException("early terminate requires \"metric\" section");
-        var sign = metric.Goal == MetricGoal.Maximize ? -1.0 : 1.0; // work in "minimize" space, as W&B does
+        var (spec, sign) = RuleSetting.From(config);
         var histories = runs.Where(r => r.Values.Count > 0).ToList();
         var bands = Bands(spec);
         var thresholds = Thresholds(bands, histories.Select(h => h.Values.Select(v => sign * v).ToList()).ToList(), spec.Eta);

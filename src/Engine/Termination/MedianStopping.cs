@@ -12,9 +12,7 @@ public sealed class MedianStopping : IEarlyTermination
 {
     public IReadOnlyList<StopDecision> Evaluate(SweepConfig config, IReadOnlyList<RunProgress> runs)
     {
-        var spec = config.EarlyTerminate ?? throw new ArgumentException("early terminate requires \"early_terminate\" section.");
-        var metric = config.Metric ?? throw new ArgumentException("early terminate requires \"metric\" section");
-        var sign = metric.Goal == MetricGoal.Maximize ? -1.0 : 1.0;
+        var (spec, sign) = RuleSetting.From(config);
         var finished = runs.Where(r => r.State == RunState.Finished && r.Values.Count > 0).ToList();
         var stops = new List<StopDecision>();
         if (finished.Count < (spec.MinRuns ?? 5)) return stops;
