@@ -16,6 +16,7 @@ var seeds = int.Parse(opts.GetValueOrDefault("seeds", "10"), CultureInfo.Invaria
 var maxBudget = int.Parse(opts.GetValueOrDefault("budget", "100"), CultureInfo.InvariantCulture);
 var methods = opts.GetValueOrDefault("methods", "random,bayes").Split(',');
 var outDir = opts.GetValueOrDefault("out", "out/bench");
+var only = opts.TryGetValue("functions", out var fs) ? fs.Split(',') : null;
 Directory.CreateDirectory(outDir);
 var report = new StringBuilder();
 
@@ -23,7 +24,7 @@ if (opts.TryGetValue("vectors", out var vectorsPath)) report.AppendLine(CheckVec
 
 int[] budgets = [.. new[] { 25, 50, 100 }.Where(b => b <= maxBudget)];
 var results = new List<(string Function, string Method, int Budget, double Median, double Q1, double Q3)>();
-foreach (var objective in Objectives.All)
+foreach (var objective in Objectives.All.Where(o => only is null || only.Contains(o.Name)))
 {
     foreach (var method in methods)
     {
@@ -59,7 +60,7 @@ foreach (var b in budgets)
     report.AppendLine($"Budget {b} runs:\n");
     report.AppendLine("| function | " + string.Join(" | ", methods) + " |");
     report.AppendLine("|---|" + string.Concat(methods.Select(_ => "---|")));
-    foreach (var f in Objectives.All)
+    foreach (var f in Objectives.All.Where(o => only is null || only.Contains(o.Name)))
         report.AppendLine($"| {f.Name} | " + string.Join(" | ", methods.Select(m => results.Single(r => r.Function == f.Name && r.Method == m && r.Budget == b)).Select(r => $"{r.Median:G3} [{r.Q1:G3}, {r.Q3:G3}]")) + " |");
     report.AppendLine();
 }

@@ -54,3 +54,25 @@ done
         Get-Content -LiteralPath (Join-Path (Get-SweepRun -Store $store -Sweep $sweep.Id -Id $bad.Id).Directory 'stdout.log') | Should -Contain 'stopping'
     }
 }
+
+Describe 'Start-SweepAgent with median stopping' {
+    BeforeAll { . $PSScriptRoot/common.ps1 }
+
+    It 'stops a run whose best so far is worse than the median of finished runs at the same iteration' {
+        $store = New-TestStore
+        $sweep = New-Sweep -Store $store -Config @{
+            method = 'grid'; metric = @{ name = 'loss' }
+            early_terminate = @{ type = 'median'; min_iter = 2; min_runs = 2 }
+            parameters = @{ x = @{ values = @(1.0, 2.0, 9.0) } }
+        }
+        $results = @($sweep | Start-SweepAgent -Store $store -ScriptBlock {
+            param($Run)
+            foreach ($step in 1..20) {
+                Write-SweepMetric @{ loss = $Run.Config.x + 1 / $step }
+                Start-Sleep -Milliseconds 100
+            }
+        })
+        $results.State | Should -Be @('finished', 'finished', 'killed')
+        $results[2].Error | Should -BeLike 'median: at iteration *worse than the threshold*'
+    }
+}

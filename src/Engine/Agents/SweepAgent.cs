@@ -15,8 +15,10 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
     readonly object _gate = new();
     readonly DateTime _started = DateTime.UtcNow;
     readonly List<DateTime> _failureTimes = [];
+    readonly string? _metric = sweep.State.Config.Metric?.Name; // its range is recorded for model-based search
     int _claimed, _consecutiveFailures;
     string? _stopReason;
+    StopWatch? _stopWatch;
 
     /// <summary>Why the loop stopped, once it has.</summary>
     public string? StopReason => _stopReason;
@@ -26,9 +28,6 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
 
     public IEnumerable<AgentEvent> Run(CancellationToken cancel) =>
         launcher.RequiresCallerThread ? RunOnCallerThread(cancel) : RunOnWorkers(cancel);
-
-    StopWatch? _stopWatch;
-    readonly string? _metric = sweep.State.Config.Metric?.Name;
 
     // The sweep's early-termination rule, applied while this agent works (none without early_terminate).
     StopWatch? WatchForStops()
