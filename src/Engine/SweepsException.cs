@@ -15,6 +15,8 @@ public enum SweepsErrorKind
     InvalidArgument,
     ProgramNotFound,
     AgentFailing,
+    InvalidTransition,
+    SweepInUse,
 }
 
 /// <summary>The one exception type the engine throws on purpose; <see cref="Kind"/> says which failure it is.</summary>

@@ -28,6 +28,8 @@ internal static class ErrorRecords
         SweepsErrorKind.LockTimeout => "StoreLockTimeout",
         SweepsErrorKind.ProgramNotFound => "ProgramNotFound",
         SweepsErrorKind.AgentFailing => "AgentStoppedOnFailures",
+        SweepsErrorKind.InvalidTransition => "InvalidSweepTransition",
+        SweepsErrorKind.SweepInUse => "SweepInUse",
         _ => "InvalidArgument",
     };
 
@@ -44,6 +46,8 @@ internal static class ErrorRecords
         SweepsErrorKind.LockTimeout => ErrorCategory.ResourceBusy,
         SweepsErrorKind.ProgramNotFound => ErrorCategory.ObjectNotFound,
         SweepsErrorKind.AgentFailing => ErrorCategory.OperationStopped,
+        SweepsErrorKind.InvalidTransition => ErrorCategory.InvalidOperation,
+        SweepsErrorKind.SweepInUse => ErrorCategory.ResourceBusy,
         _ => ErrorCategory.InvalidArgument,
     };
 }

@@ -31,5 +31,11 @@ public sealed record AgentOptions
     /// <summary>How often the sweep's early-termination rule is applied to this agent's running runs.</summary>
     public TimeSpan StopCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Exit instead of waiting when the sweep is paused.</summary>
+    public bool ExitWhenIdle { get; init; }
+
+    /// <summary>How often a waiting agent looks whether a paused sweep was resumed.</summary>
+    public TimeSpan PausePollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public static string NewAgentId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Store.ShortId.New()[..4]}";
 }

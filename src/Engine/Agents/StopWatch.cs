@@ -6,21 +6,22 @@ using Sweeps.Engine.Termination;
 namespace Sweeps.Engine.Agents;
 
 /// <summary>
-/// Applies the sweep's early-termination rule while an agent works: every interval it reads every run's metric
-/// history (incrementally), evaluates the rule over all runs, and asks this agent's own runs that the rule names to
-/// stop. Other agents' runs are their agents' business: each agent evaluates the same pure rule.
+/// Watches the sweep while an agent works, every interval: when the sweep is canceled, asks all of this agent's
+/// running runs to stop; otherwise applies the early-termination rule (if any) over every run's metric history
+/// (read incrementally) and asks this agent's own runs the rule names to stop. Other agents' runs are their agents'
+/// business: each agent evaluates the same pure rule.
 /// </summary>
 internal sealed class StopWatch : IDisposable
 {
     readonly SweepHandle _sweep;
-    readonly IEarlyTermination _rule;
-    readonly string _metric;
+    readonly IEarlyTermination? _rule;
+    readonly string? _metric;
     readonly Timer _timer;
     readonly ConcurrentDictionary<string, RunContext> _mine = new();
     readonly Dictionary<string, (HistoryTail Tail, List<double> Values)> _histories = new();
     int _busy;
 
-    public StopWatch(SweepHandle sweep, IEarlyTermination rule, string metric, TimeSpan interval)
+    public StopWatch(SweepHandle sweep, IEarlyTermination? rule, string? metric, TimeSpan interval)
     {
         _sweep = sweep;
         _rule = rule;
@@ -37,9 +38,15 @@ internal sealed class StopWatch : IDisposable
         if (_mine.IsEmpty || Interlocked.Exchange(ref _busy, 1) == 1) return;
         try
         {
-            var (config, runs) = _sweep.Snapshot();
-            var progress = runs.Select(r => new RunProgress(r.Id, r.State, ValuesOf(r.Id))).ToList();
-            foreach (var stop in _rule.Evaluate(config, progress))
+            var sweep = _sweep.Snapshot();
+            if (sweep.State == "canceled")
+            {
+                foreach (var run in _mine.Values) run.RequestStop("the sweep was canceled");
+                return;
+            }
+            if (_rule is null || _metric is null) return;
+            var progress = sweep.Runs.Select(r => new RunProgress(r.Id, r.State, ValuesOf(r.Id))).ToList();
+            foreach (var stop in _rule.Evaluate(sweep.Config, progress))
                 if (_mine.TryGetValue(stop.RunId, out var run)) run.RequestStop(stop.Reason);
         }
         catch (Exception) { } // a failed look (a file being replaced, a damaged journal) is retried at the next tick
@@ -49,7 +56,7 @@ internal sealed class StopWatch : IDisposable
     List<double> ValuesOf(string runId)
     {
         if (!_histories.TryGetValue(runId, out var h)) _histories[runId] = h = (new HistoryTail(_sweep.RunDirectory(runId)), []);
-        h.Values.AddRange(RunProgress.MetricValues(h.Tail.ReadNew(), _metric));
+        h.Values.AddRange(RunProgress.MetricValues(h.Tail.ReadNew(), _metric!)); // only called with a rule, which has a metric
         return h.Values;
     }
 

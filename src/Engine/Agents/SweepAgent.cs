@@ -29,12 +29,11 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
     public IEnumerable<AgentEvent> Run(CancellationToken cancel) =>
         launcher.RequiresCallerThread ? RunOnCallerThread(cancel) : RunOnWorkers(cancel);
 
-    // The sweep's early-termination rule, applied while this agent works (none without early_terminate).
-    StopWatch? WatchForStops()
+    // Cancellation of the sweep and its early-termination rule, applied while this agent works.
+    StopWatch WatchForStops()
     {
         var config = sweep.State.Config;
-        var rule = Termination.EarlyTerminations.For(config);
-        return _stopWatch = rule is null ? null : new StopWatch(sweep, rule, config.Metric!.Name, options.StopCheckInterval);
+        return _stopWatch = new StopWatch(sweep, Termination.EarlyTerminations.For(config), config.Metric?.Name, options.StopCheckInterval);
     }
 
     IEnumerable<AgentEvent> RunOnCallerThread(CancellationToken cancel)
@@ -93,7 +92,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
 
     ClaimRequest Request => new(options.AgentId, options.HeartbeatTimeout, options.RetryCrashed);
 
-    RunClaim? FirstClaim(CancellationToken cancel) => Reserve(cancel) ? Claimed(sweep.Claim(Request, cancel)) : null;
+    RunClaim? FirstClaim(CancellationToken cancel) => Reserve(cancel) ? Claimed(sweep.Claim(Request, cancel), cancel) : null;
 
     // Takes one of the agent's runs before claiming it, so -Count stays exact across workers; false when done.
     bool Reserve(CancellationToken cancel)
@@ -108,15 +107,21 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         }
     }
 
-    // A reserved claim that found nothing: the sweep is over (or not running), and so is the agent.
-    RunClaim? Claimed(RunClaim? claim)
+    // A reserved claim that found nothing: a paused sweep is waited for (unless ExitWhenIdle); otherwise the sweep
+    // is over, and so is the agent.
+    RunClaim? Claimed(RunClaim? claim, CancellationToken cancel)
     {
+        while (claim is null && !options.ExitWhenIdle && sweep.Refresh().State == "paused" && !cancel.IsCancellationRequested)
+        {
+            if (cancel.WaitHandle.WaitOne(options.PausePollInterval)) break;
+            claim = sweep.Claim(Request, cancel);
+        }
         if (claim is not null) return claim;
         var state = sweep.Refresh();
         lock (_gate)
         {
             _claimed--;
-            Stop($"the sweep is {state.State}" + (state.StateReason is null ? "" : $" ({state.StateReason})"));
+            Stop(cancel.IsCancellationRequested ? "stopped by the user" : $"the sweep is {state.State}" + (state.StateReason is null ? "" : $" ({state.StateReason})"));
         }
         return null;
     }
@@ -162,7 +167,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         CountFailure(ending);
         if (!Reserve(cancel)) return (sweep.EndRun(ending), null);
         var (ended, next) = sweep.EndRunAndClaim(ending, Request, cancel);
-        return (ended, Claimed(next));
+        return (ended, Claimed(next, cancel));
     }
 
     // W&B's agent stops when runs keep failing: flapping (several failures right after the start) or a run of failures.

@@ -37,13 +37,13 @@ public sealed class SweepHandle
         get { lock (_gate) return _state.Config is null ? Refresh() : _state; }
     }
 
-    /// <summary>Catches up on the journal and returns the config and a copy of the runs, safe to use on any thread.</summary>
-    public (Config.SweepConfig Config, IReadOnlyList<RunRecord> Runs) Snapshot()
+    /// <summary>Catches up on the journal and returns the config, state and a copy of the runs, safe to use on any thread.</summary>
+    public SweepSnapshot Snapshot()
     {
         lock (_gate)
         {
             var state = Refresh();
-            return (state.Config, state.Runs.ToList());
+            return new SweepSnapshot(state.Config, state.State, state.Runs.ToList());
         }
     }
 
@@ -112,6 +112,15 @@ public sealed class SweepHandle
         return new RunClaim(Id, run, RunDirectory(runId));
     }
 
+    /// <summary>Changes the sweep's state (pause, resume, stop, cancel); throws SweepNotRunning-kind errors W&amp;B's way.</summary>
+    public SweepState Transition(SweepTransition transition, string? reason = null) => Change(default, () =>
+    {
+        if (transition.Refusal(_state.State) is { } refusal) throw new SweepsException(SweepsErrorKind.InvalidTransition, refusal);
+        if (_state.State != transition.Target())
+            Append(new SweepStateChanged(DateTimeOffset.UtcNow, transition.Target(), reason ?? $"{transition.ToString().ToLowerInvariant()} by the user"));
+        return _state;
+    });
+
     RunRecord EndLocked(RunEnding ending)
     {
         if (!ending.State.IsTerminal()) throw new ArgumentException($"{ending.State} is not a terminal state", nameof(ending));
@@ -121,7 +130,17 @@ public sealed class SweepHandle
         var summary = ending.Summary.ToDictionary(kv => kv.Key, kv => TreeValue.Clone(kv.Value), StringComparer.Ordinal);
         Append(new RunEnded(DateTimeOffset.UtcNow, ending.RunId, ending.State, summary, ending.Steps, ending.Error, ending.ExitCode) { MetricRange = ending.MetricRange });
         _state.TryGetRun(ending.RunId, out run);
+        FinishIfTargetReached(run);
         return run;
+    }
+
+    // metric.target (W&B docs): once a run reaches it, the sweep creates no new runs; running runs finish.
+    void FinishIfTargetReached(RunRecord run)
+    {
+        if (_state.State != "running" || _state.Config.Metric is not { Target: double target } metric || run.MetricRange is not var (lo, hi)) return;
+        var best = metric.Goal == Config.MetricGoal.Maximize ? hi : lo;
+        if (metric.Goal == Config.MetricGoal.Maximize ? best >= target : best <= target)
+            Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"metric.target {target} reached by run {run.Id} ({best})"));
     }
 
     // A run still 'running' whose agent stopped beating (or whose process is gone) will never be ended by it.

@@ -66,5 +66,24 @@ public sealed class SweepStore(string root)
         return new SweepHandle(id, dir);
     }
 
+    /// <summary>
+    /// Deletes a sweep's folder. Refuses while an agent is alive on one of its runs, unless forced: deleting under a
+    /// working agent would lose what it records.
+    /// </summary>
+    public void Remove(SweepHandle sweep, bool force = false, TimeSpan? heartbeatTimeout = null)
+    {
+        var busy = sweep.Snapshot().Runs.Where(r => r.State == Runs.RunState.Running)
+            .Select(r => r.Agent).Distinct()
+            .Where(agent => Agents.Heartbeat.IsAlive(sweep.Directory, agent, heartbeatTimeout ?? TimeSpan.FromSeconds(60), out _)).ToList();
+        if (busy.Count > 0 && !force)
+            throw new SweepsException(SweepsErrorKind.SweepInUse,
+                $"Sweep '{sweep.Id}' has runs in progress by {string.Join(", ", busy)}; stop or cancel it first, or force the removal.");
+        try { Directory.Delete(sweep.Directory, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot remove '{sweep.Directory}': {e.Message}", e);
+        }
+    }
+
     public bool Exists(string id) => id.Length > 0 && id.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && File.Exists(Path.Combine(Root, id, JournalFile));
 }

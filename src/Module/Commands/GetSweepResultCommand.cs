@@ -13,6 +13,20 @@ public sealed class GetSweepResultCommand : SweepsCmdlet
     [ValidateNotNull]
     public object Sweep { get; set; } = "";
 
+    /// <summary>Only runs in these states.</summary>
+    [Parameter]
+    [ValidateSet("pending", "running", "finished", "failed", "crashed", "killed")]
+    public string[]? State { get; set; }
+
+    /// <summary>Only the N best runs by the sweep's metric and goal (runs without a value of the metric left out).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Top { get; set; }
+
+    /// <summary>Only the best run (same as -Top 1).</summary>
+    [Parameter]
+    public SwitchParameter Best { get; set; }
+
     protected override void ProcessRecord()
     {
         try
@@ -20,7 +34,10 @@ public sealed class GetSweepResultCommand : SweepsCmdlet
             foreach (var (_, handle) in ResolveSweeps(Sweep))
             {
                 var state = handle.Refresh();
-                foreach (var run in state.Runs) WriteObject(ResultObject.From(state, run));
+                IEnumerable<Engine.Runs.RunRecord> runs = state.Runs;
+                if (State is not null) runs = runs.Where(r => State.Contains(r.State.ToString(), StringComparer.OrdinalIgnoreCase));
+                if (Best || Top is not null) runs = Engine.Results.Ranking.Best(state.Config, runs, Best ? 1 : Top!.Value);
+                foreach (var run in runs) WriteObject(ResultObject.From(state, run));
             }
         }
         catch (SweepsException e)

@@ -51,6 +51,10 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
     [ValidateRange(1, 86400)]
     public int HeartbeatTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>Exit when the sweep is paused instead of waiting for it to resume.</summary>
+    [Parameter]
+    public SwitchParameter ExitWhenIdle { get; set; }
+
     /// <summary>Stop after this many failed runs in a row (0: never).</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
@@ -68,6 +72,7 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
             {
                 Count = Count, ThrottleLimit = ThrottleLimit, RetryCrashed = RetryCrashed,
                 HeartbeatTimeout = TimeSpan.FromSeconds(HeartbeatTimeoutSeconds), MaxConsecutiveFailures = MaxConsecutiveFailures,
+                ExitWhenIdle = ExitWhenIdle,
             };
             var agent = new SweepAgent(handle, launcher, options);
             var done = 0;

@@ -6,7 +6,7 @@ namespace Sweeps;
 internal static class AgentProgress
 {
     /// <param name="sweep">A snapshot (config and a copy of the runs): agents' worker threads change the live state.</param>
-    public static ProgressRecord Update(ProgressRecord record, (Engine.Config.SweepConfig Config, IReadOnlyList<Engine.Runs.RunRecord> Runs) sweep, int done, int? count)
+    public static ProgressRecord Update(ProgressRecord record, Engine.Store.SweepSnapshot sweep, int done, int? count)
     {
         long? total = count ?? sweep.Config.RunCap ?? (sweep.Config.Method == "grid" ? Engine.Search.GridSearch.Size(sweep.Config) : null);
         var doneNow = count is null ? sweep.Runs.Count : done;

@@ -1,4 +1,12 @@
+using System.Management.Automation;
+
 namespace Sweeps;
 
-/// <summary>Ends a training scriptblock whose run an early-termination rule stopped, at its next metric.</summary>
-public sealed class RunStoppedException(string message) : Exception(message);
+/// <summary>
+/// Ends a training scriptblock whose run was stopped (early termination, a canceled sweep) at its next metric. It
+/// behaves as a <c>throw</c> statement in the script, so it ends the whole block, not only the current statement.
+/// </summary>
+public sealed class RunStoppedException : RuntimeException
+{
+    public RunStoppedException(string message) : base(message) => WasThrownFromThrowStatement = true;
+}

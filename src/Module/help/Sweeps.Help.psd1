@@ -54,6 +54,7 @@
             RetryCrashed            = 'Runs the parameters of a crashed run (its agent died) again, once, as a new run.'
             HeartbeatTimeoutSeconds = 'A running run whose agent has sent no heartbeat for this long is marked crashed. Default 60.'
             MaxConsecutiveFailures  = 'Stops the agent after this many failed runs in a row (0: never). Default 5. The agent also stops when its first 3 runs all fail within a minute.'
+            ExitWhenIdle            = 'Exits when the sweep is paused (Suspend-Sweep) instead of waiting for Resume-Sweep.'
             Store                   = 'The store folder. Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
@@ -80,8 +81,12 @@
         Parameters  = @{
             Sweep = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
             Store = 'The store folder. Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            State = 'Only runs in these states: pending, running, finished, failed, crashed, killed.'
+            Top   = 'Only the N best runs by the sweep''s metric and goal (runs that logged no value of the metric are left out).'
+            Best  = 'Only the best run by the sweep''s metric and goal.'
         }
         Examples    = @(
+            @{ Code = 'Get-SweepResult k3x9q2ab -Top 5'; Remarks = 'The five best runs by the sweep''s metric (lowest loss when the goal is minimize).' }
             @{ Code = 'Get-SweepResult k3x9q2ab | Sort-Object loss | Select-Object -First 5'; Remarks = 'The five runs with the lowest loss.' }
             @{ Code = "Get-Sweep -Name 'lr-*' | Get-SweepResult | Where-Object State -eq 'finished' | Export-Csv runs.csv"; Remarks = 'Exports the finished runs of several sweeps.' }
         )
@@ -97,6 +102,59 @@
         Examples    = @(
             @{ Code = '(Get-SweepRun k3x9q2ab -Id 5gngexhw).History | Format-Table epoch, loss'; Remarks = 'The learning curve of one run.' }
             @{ Code = 'Get-SweepResult k3x9q2ab | Where-Object State -eq failed | Get-SweepRun | Select-Object Id, Error'; Remarks = 'The errors of the failed runs.' }
+        )
+    }
+    'Suspend-Sweep' = @{
+        Synopsis    = 'Pauses a sweep: its agents start no new runs and wait; running runs go on.'
+        Description = 'Sets the sweep''s state to paused (allowed from running or paused, as in W&B). Agents start no new run while it is paused; they wait for Resume-Sweep, or exit if started with -ExitWhenIdle.'
+        Parameters  = @{
+            Sweep    = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
+            PassThru = 'Writes the sweep after the change.'
+            Store    = 'The store folder. Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+        }
+        Examples    = @(
+            @{ Code = 'Suspend-Sweep k3x9q2ab'; Remarks = 'Pauses the sweep; its agents wait.' }
+            @{ Code = "Get-Sweep -Name 'lr-*' | Suspend-Sweep -WhatIf"; Remarks = 'Shows which sweeps would be paused.' }
+        )
+    }
+    'Resume-Sweep' = @{
+        Synopsis    = 'Resumes a sweep: agents start new runs again.'
+        Description = 'Sets the sweep''s state to running, from any state (as in W&B, a finished or canceled sweep can be resumed; an exhausted grid then has nothing left to run).'
+        Parameters  = @{
+            Sweep    = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
+            PassThru = 'Writes the sweep after the change.'
+            Store    = 'The store folder. Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+        }
+        Examples    = @(
+            @{ Code = 'Resume-Sweep k3x9q2ab'; Remarks = 'Waiting agents start runs again.' }
+            @{ Code = 'Resume-Sweep k3x9q2ab -PassThru | Start-SweepAgent -Count 10'; Remarks = 'Resumes a stopped random sweep and runs ten more runs.' }
+        )
+    }
+    'Stop-Sweep' = @{
+        Synopsis    = 'Stops a sweep: no new runs; running runs finish, or with -Cancel are killed.'
+        Description = 'Sets the sweep''s state to finished (running runs finish) or, with -Cancel, to canceled (running runs are stopped within seconds and recorded as killed). Allowed from running or paused, as in W&B; agents exit once their runs have ended.'
+        Parameters  = @{
+            Sweep    = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
+            Cancel   = 'Cancels the sweep: running runs are killed as well.'
+            PassThru = 'Writes the sweep after the change.'
+            Store    = 'The store folder. Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+        }
+        Examples    = @(
+            @{ Code = 'Stop-Sweep k3x9q2ab'; Remarks = 'No new runs; the running ones finish.' }
+            @{ Code = 'Stop-Sweep k3x9q2ab -Cancel -Confirm:$false'; Remarks = 'Stops everything now, without asking.' }
+        )
+    }
+    'Remove-Sweep' = @{
+        Synopsis    = 'Deletes a sweep and everything its runs wrote.'
+        Description = 'Deletes the sweep''s folder (journal, runs, histories, program output). Refuses (SweepInUse) while an agent is alive on one of its runs, unless -Force. Asks for confirmation by default.'
+        Parameters  = @{
+            Sweep = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
+            Force = 'Removes the sweep even while an agent is working on it.'
+            Store = 'The store folder. Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+        }
+        Examples    = @(
+            @{ Code = 'Remove-Sweep k3x9q2ab'; Remarks = 'Asks, then deletes the sweep.' }
+            @{ Code = "Get-Sweep | Where-Object State -eq 'canceled' | Remove-Sweep -Confirm:`$false"; Remarks = 'Deletes every canceled sweep without asking.' }
         )
     }
 }

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+using Sweeps.Engine;
+
+namespace Sweeps.Commands;
+
+/// <summary>Remove-Sweep: deletes a sweep and everything its runs wrote.</summary>
+[Cmdlet(VerbsCommon.Remove, "Sweep", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveSweepCommand : SweepsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The sweep id, name, or object.")]
+    [ArgumentCompleter(typeof(SweepCompleter))]
+    [ValidateNotNull]
+    public object Sweep { get; set; } = "";
+
+    /// <summary>Removes the sweep even while an agent is working on it.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            foreach (var (store, handle) in ResolveSweeps(Sweep).ToList())
+            {
+                var state = handle.Refresh();
+                if (!ShouldProcess($"{handle.Id} ({state.Name}, {state.Runs.Count} runs)", "Remove the sweep and all its runs")) continue;
+                try { store.Remove(handle, Force); }
+                catch (SweepsException e) { WriteError(e, handle.Id); }
+            }
+        }
+        catch (SweepsException e)
+        {
+            WriteError(e, Sweep);
+        }
+    }
+}

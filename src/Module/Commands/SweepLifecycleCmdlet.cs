@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using Sweeps.Engine;
+using Sweeps.Engine.Store;
+
+namespace Sweeps.Commands;
+
+/// <summary>What Suspend-, Resume- and Stop-Sweep share: the sweep by id, name or pipeline, -PassThru, and the change.</summary>
+public abstract class SweepLifecycleCmdlet : SweepsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The sweep id, name, or object.")]
+    [ArgumentCompleter(typeof(SweepCompleter))]
+    [ValidateNotNull]
+    public object Sweep { get; set; } = "";
+
+    /// <summary>Writes the sweep after the change.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private protected abstract SweepTransition Transition { get; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            foreach (var (store, handle) in ResolveSweeps(Sweep))
+            {
+                var name = handle.Refresh().Name;
+                if (!ShouldProcess($"{handle.Id} ({name})", $"{Transition} the sweep")) continue;
+                try
+                {
+                    var state = handle.Transition(Transition);
+                    if (PassThru) WriteObject(SweepInfo.From(store, handle, state));
+                }
+                catch (SweepsException e)
+                {
+                    WriteError(e, handle.Id);
+                }
+            }
+        }
+        catch (SweepsException e)
+        {
+            WriteError(e, Sweep);
+        }
+    }
+}
