@@ -78,6 +78,8 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
             var done = 0;
             var progress = new ProgressRecord(1, $"Sweep {state.Name} ({handle.Id})", "Starting the first run");
             var numbers = new Dictionary<string, int>();
+            var pipeline = Engine.Results.PipelineReporter.Detect(Environment.GetEnvironmentVariable); // Azure DevOps, GitHub Actions
+            void Tell(IEnumerable<string> lines) { foreach (var line in lines) WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST", "SweepsPipeline"]); }
             var progressClock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var e in agent.Run(_stop.Token))
             {
@@ -94,9 +96,12 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
                     case RunCompleted r:
                         done++;
                         WriteObject(ResultObject.From(handle.State, r.Run));
+                        if (pipeline is not null && r.Run.State is Engine.Runs.RunState.Failed or Engine.Runs.RunState.Crashed) Tell(pipeline.Failed(r.Run));
                         if (progressClock.ElapsedMilliseconds >= 250) // progress is for people: a few updates a second
                         {
-                            WriteProgress(AgentProgress.Update(progress, handle.Snapshot(), done, Count));
+                            var snapshot = handle.Snapshot();
+                            WriteProgress(AgentProgress.Update(progress, snapshot, done, Count));
+                            if (pipeline is not null) Tell(pipeline.Progress(state.Name, snapshot.Runs.Count, snapshot.Config.RunCap ?? (snapshot.Config.Method == "grid" ? Engine.Search.GridSearch.Size(snapshot.Config) : null)));
                             progressClock.Restart();
                         }
                         break;
@@ -104,6 +109,12 @@ public sealed class StartSweepAgentCommand : SweepsCmdlet
             }
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
+            if (pipeline is not null)
+            {
+                var end = handle.Snapshot();
+                var markdown = Engine.Results.PipelineReporter.Summary(handle.Id, state.Name, end.State, end.Config, end.Runs);
+                Tell(pipeline.Finished(markdown, System.IO.Path.Combine(handle.Directory, $"summary-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Environment.ProcessId}.md")));
+            }
             WriteVerbose($"Agent stopped after {done} run{(done == 1 ? "" : "s")}: {agent.StopReason}.");
             if (agent.StoppedForFailures)
                 WriteError(new SweepsException(SweepsErrorKind.AgentFailing, $"The agent stopped: {agent.StopReason}"), Sweep);
