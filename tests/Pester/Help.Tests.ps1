@@ -40,7 +40,7 @@ Describe 'Get-Help for <_>' -ForEach $cmdlets {
 }
 
 Describe 'About topics' {
-    It 'ships <_>' -ForEach @('about_Sweeps', 'about_Sweeps_Protocol') {
+    It 'ships <_>' -ForEach @('about_Sweeps', 'about_Sweeps_Configuration', 'about_Sweeps_Protocol') {
         $topic = Get-Help $_
         "$topic" | Should -BeLike "*$_*"
     }
