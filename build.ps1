@@ -48,6 +48,14 @@ function Invoke-Build {
         Set-Content (Join-Path $moduleOut 'Sweeps.psd1')
     Copy-Item (Join-Path $root 'src/Module/Sweeps.Format.ps1xml') $moduleOut
     Copy-Item -Recurse (Join-Path $root 'src/Module/en-US') $moduleOut
+    # plotly.js for the offline HTML report, from npm (package.json pins it); without npm the report has tables only.
+    if (Get-Command npm -ErrorAction Ignore) {
+        Push-Location $root
+        try { npm ci --no-audit --no-fund --loglevel=error | Out-Null } finally { Pop-Location }
+        New-Item -ItemType Directory -Force (Join-Path $moduleOut 'assets') | Out-Null
+        Copy-Item (Join-Path $root 'node_modules/plotly.js-dist-min/plotly.min.js') (Join-Path $moduleOut 'assets')
+    }
+    else { Write-Warning 'npm not found: the HTML report will have no charts (plotly.js is bundled from npm).' }
     # Get-Help for every cmdlet: MAML generated from help data plus each cmdlet's own parameter metadata.
     Invoke-Pwsh -File (Join-Path $root 'build/New-MamlHelp.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1') `
         -HelpData (Join-Path $root 'src/Module/help/Sweeps.Help.psd1') -OutFile (Join-Path $moduleOut 'en-US/Sweeps.dll-Help.xml')

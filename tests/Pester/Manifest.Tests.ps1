@@ -10,8 +10,8 @@ Describe 'The Sweeps module manifest' {
         $manifest.Version | Should -Be ([version]'0.1.0')
     }
 
-    It 'exports exactly the eleven cmdlets' {
-        $expected = 'Get-Sweep', 'Get-SweepResult', 'Get-SweepRun', 'New-Sweep', 'Remove-Sweep', 'Resume-Sweep', 'Start-SweepAgent', 'Stop-Sweep', 'Suspend-Sweep', 'Test-SweepConfig', 'Write-SweepMetric'
+    It 'exports exactly the twelve cmdlets' {
+        $expected = 'Export-SweepReport', 'Get-Sweep', 'Get-SweepResult', 'Get-SweepRun', 'New-Sweep', 'Remove-Sweep', 'Resume-Sweep', 'Start-SweepAgent', 'Stop-Sweep', 'Suspend-Sweep', 'Test-SweepConfig', 'Write-SweepMetric'
         $module = Get-Module Sweeps
         $module | Should -Not -BeNullOrEmpty
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected

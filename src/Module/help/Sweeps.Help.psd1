@@ -157,4 +157,18 @@
             @{ Code = "Get-Sweep | Where-Object State -eq 'canceled' | Remove-Sweep -Confirm:`$false"; Remarks = 'Deletes every canceled sweep without asking.' }
         )
     }
+    'Export-SweepReport' = @{
+        Synopsis    = 'Writes one self-contained HTML report of a sweep that works offline.'
+        Description = 'The report shows the sweep, its best runs, parallel coordinates of the parameters and the metric, the metric over runs with the best so far, every run''s history curve (the best 300), and each numeric parameter''s linear correlation with the metric. plotly.js is bundled into the file, so it opens without a network.'
+        Parameters  = @{
+            Sweep = 'The sweep: an id, a name, or a sweep object on the pipeline.'
+            Path  = 'The HTML file to write.'
+            Force = 'Overwrites an existing file.'
+            Store = 'The store folder. Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+        }
+        Examples    = @(
+            @{ Code = 'Export-SweepReport k3x9q2ab -Path report.html'; Remarks = 'Writes report.html; open it in any browser.' }
+            @{ Code = "Get-Sweep -Name 'nightly' | Export-SweepReport -Path (Join-Path `$env:BUILD_ARTIFACTSTAGINGDIRECTORY 'report.html') -Force"; Remarks = 'The report as a pipeline artifact.' }
+        )
+    }
 }

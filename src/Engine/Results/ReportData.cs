@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Sweeps.Engine.Config;
+using Sweeps.Engine.Runs;
+using Sweeps.Engine.Space;
+using Sweeps.Engine.Termination;
+
+namespace Sweeps.Engine.Results;
+
+/// <summary>
+/// Everything the HTML report draws, as one JSON document: the sweep, every run's parameters and metric, the
+/// metric's history per run, and each numeric parameter's linear (Pearson) correlation with the metric.
+/// </summary>
+public static class ReportData
+{
+    /// <summary>History curves drawn at most (the best runs first): a report stays readable with many runs.</summary>
+    public const int MaxCurves = 300;
+
+    public static string Build(Store.SweepHandle sweep)
+    {
+        var snapshot = sweep.Snapshot();
+        var state = sweep.Refresh();
+        var config = snapshot.Config;
+        var metric = config.Metric;
+        var leaves = config.Parameters.Searchable.ToList();
+        var runs = snapshot.Runs;
+        double? MetricOf(RunRecord r) => ResultColumns.MetricValue(config, r) is double d && double.IsFinite(d) ? d : null;
+
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("sweep");
+            w.WriteString("id", sweep.Id);
+            w.WriteString("name", state.Name);
+            w.WriteString("method", config.Method);
+            w.WriteString("state", snapshot.State);
+            w.WriteString("metric", metric?.Name);
+            w.WriteString("goal", metric?.Goal.ToString().ToLowerInvariant());
+            w.WriteEndObject();
+            w.WriteStartArray("parameters");
+            foreach (var leaf in leaves)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", leaf.Name);
+                w.WriteBoolean("categorical", leaf.Kind is Space.DistributionKind.Categorical or Space.DistributionKind.CategoricalWithProbabilities);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("runs");
+            foreach (var run in runs)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("number", run.Number);
+                w.WriteString("id", run.Id);
+                w.WriteString("state", run.State.ToName());
+                w.WritePropertyName("params");
+                w.WriteStartObject();
+                foreach (var leaf in leaves)
+                {
+                    ParameterSpace.TryGetValue(run.Config, leaf, out var v);
+                    w.WritePropertyName(leaf.Name);
+                    if (TreeValue.AsDouble(v) is double d && double.IsFinite(d)) w.WriteNumberValue(d);
+                    else w.WriteStringValue(TreeValue.Format(v));
+                }
+                w.WriteEndObject();
+                if (MetricOf(run) is double m) w.WriteNumber("metric", m); else w.WriteNull("metric");
+                if (run.Runtime is TimeSpan t) w.WriteNumber("runtime", Math.Round(t.TotalSeconds, 3));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("curves");
+            if (metric is not null)
+            {
+                var sign = metric.Goal == MetricGoal.Maximize ? -1 : 1;
+                foreach (var run in runs.OrderBy(r => MetricOf(r) is double m ? sign * m : double.PositiveInfinity).Take(MaxCurves))
+                {
+                    var values = RunProgress.MetricValues(RunRecorder.ReadHistory(sweep.RunDirectory(run.Id), tolerateDamage: true), metric.Name);
+                    if (values.Count == 0) continue;
+                    w.WriteStartObject();
+                    w.WriteNumber("number", run.Number);
+                    w.WriteStartArray("values");
+                    foreach (var v in values) w.WriteNumberValue(v);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("correlations");
+            if (metric is not null)
+                foreach (var leaf in leaves)
+                {
+                    var pairs = runs.Select(r => (X: ParameterSpace.TryGetValue(r.Config, leaf, out var v) ? TreeValue.AsDouble(v) : null, Y: MetricOf(r)))
+                        .Where(p => p.X is double && p.Y is double).Select(p => (p.X!.Value, p.Y!.Value)).ToList();
+                    if (pairs.Count < 3) continue;
+                    var r = MathNet.Numerics.Statistics.Correlation.Pearson(pairs.Select(p => p.Item1), pairs.Select(p => p.Item2));
+                    if (!double.IsFinite(r)) continue;
+                    w.WriteStartObject();
+                    w.WriteString("parameter", leaf.Name);
+                    w.WriteNumber("correlation", Math.Round(r, 4));
+                    w.WriteNumber("runs", pairs.Count);
+                    w.WriteEndObject();
+                }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,46 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    $script:store = New-TestStore
+    $script:sweep = New-Sweep -Store $store -Seed 2 -Config @{
+        method = 'random'; metric = @{ name = 'loss' }; run_cap = 12
+        parameters = @{ x = @{ min = -2.0; max = 2.0 }; n = @{ min = 1; max = 4 }; act = @{ values = @('relu', 'tanh') } }
+    }
+    $null = $sweep | Start-SweepAgent -Store $store -ScriptBlock {
+        param($Run)
+        foreach ($e in 1..4) { Write-SweepMetric @{ loss = [math]::Pow($Run.Config.x - 0.5, 2) + $Run.Config.n / $e } }
+    }
+    $script:chromium = Get-Command chromium, chromium-browser -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+}
+
+Describe 'Export-SweepReport' {
+    It 'writes one self-contained HTML file with the data and plotly inlined' {
+        $file = Export-SweepReport $sweep -Store $store -Path (Join-Path $TestDrive 'report.html')
+        $file | Should -BeOfType System.IO.FileInfo
+        $html = Get-Content -LiteralPath $file.FullName -Raw
+        $html | Should -BeLike "*`"id`":`"$($sweep.Id)`"*"
+        $html | Should -Match 'plotly\.js v\d'          # the library itself, not a link to it
+        $html | Should -Not -Match '<script[^>]+src='   # nothing to fetch: it works offline
+    }
+
+    It 'refuses to overwrite without -Force and writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'twice.html'
+        $null = Export-SweepReport $sweep -Store $store -Path $path
+        Export-SweepReport $sweep -Store $store -Path $path -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'ReportExists,Sweeps.Commands.ExportSweepReportCommand'
+        $null = Export-SweepReport $sweep -Store $store -Path $path -Force
+        Export-SweepReport $sweep -Store $store -Path (Join-Path $TestDrive 'none.html') -WhatIf
+        Test-Path (Join-Path $TestDrive 'none.html') | Should -BeFalse
+    }
+
+    It 'renders in headless Chromium without script errors, with its charts drawn' {
+        if (-not $chromium) { Set-ItResult -Skipped -Because 'Chromium is not installed (.ci/run installs it)' ; return }
+        $path = (Export-SweepReport $sweep -Store $store -Path (Join-Path $TestDrive 'browser.html') -Force).FullName
+        $profile = Join-Path $TestDrive 'chromium-profile'
+        $dom = & $chromium.Source --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking `
+            --disable-component-update --disable-sync "--user-data-dir=$profile" --virtual-time-budget=10000 --dump-dom "file://$path" 2>$null | Out-String
+        $dom | Should -Match 'data-rendered="charts"'
+        $dom | Should -Not -Match 'data-error='
+        ([regex]::Matches($dom, 'class="main-svg"')).Count | Should -BeGreaterOrEqual 3
+        $dom | Should -Match '<td>\d+ \([a-z0-9]{8}\)</td>'   # the best-runs table
+    }
+}
