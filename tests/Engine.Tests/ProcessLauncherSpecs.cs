@@ -100,10 +100,12 @@ public sealed class ProcessLauncherSpecs : IDisposable
     [Fact]
     public void A_missing_program_or_interpreter_is_an_error_before_anything_runs()
     {
+        var nowhere = new ExecutableSpec { Command = ["dotnet", "--version"], WorkingDirectory = Path.Combine(_temp.Root, "gone") };
+        Assert.Contains("working directory", Assert.Throws<SweepsException>(nowhere.Validate).Message);
+        Directory.CreateDirectory(_temp.Root);
         var missing = new ExecutableSpec { Program = "nope.py", WorkingDirectory = _temp.Root };
         var e = Assert.Throws<SweepsException>(missing.Validate);
         Assert.Equal((SweepsErrorKind.ProgramNotFound, true), (e.Kind, e.Message.Contains("'nope.py' does not exist")));
-        Directory.CreateDirectory(_temp.Root);
         File.WriteAllText(Path.Combine(_temp.Root, "train.zz"), "");
         var noInterpreter = new ExecutableSpec { Command = ["no-such-interpreter-xyz", "${program}"], Program = "train.zz", WorkingDirectory = _temp.Root };
         Assert.Contains("Cannot find 'no-such-interpreter-xyz'", Assert.Throws<SweepsException>(noInterpreter.Validate).Message);

@@ -12,12 +12,15 @@ BeforeAll {
         $ws
     }
 
-    # Runs a step's script here, as the pipeline would, with the environment it would have; returns its output lines.
-    function Invoke-Step([string] $Script, [hashtable] $Environment) {
+    # Runs a step's script in the workspace, as the pipeline would, with the environment it would have; returns its
+    # output lines. The location and environment are restored afterwards, whatever the script changed.
+    function Invoke-Step([string] $Script, [hashtable] $Environment, [string] $Workspace) {
         $saved = @{}
+        $here = Get-Location
         foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+        Set-Location $Workspace
         try { @(& ([scriptblock]::Create($Script)) *>&1 | Out-String -Stream -Width 200) }
-        finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }; Pop-Location -ErrorAction Ignore }
+        finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }; Set-Location $here }
     }
 }
 
@@ -28,23 +31,18 @@ Describe 'docs/pipelines/azure-pipelines.yml' {
         $env0 = @{ TF_BUILD = 'True'; SWEEPS_STORE = (Join-Path $ws 'store'); SWEEPS_MODULE = $SweepsManifest; BUILD_ARTIFACTSTAGINGDIRECTORY = (Join-Path $ws 'artifacts'); SWEEP_ID = $null }
         $null = New-Item -ItemType Directory -Force $env0.BUILD_ARTIFACTSTAGINGDIRECTORY
         $output = @()
-        Push-Location $ws
-        try {
-            foreach ($stage in $yaml['stages']) {
-                foreach ($job in $stage['jobs']) {
-                    $times = if ($job.ContainsKey('strategy')) { [int]$job['strategy']['parallel'] } else { 1 }
-                    foreach ($i in 1..$times) {
-                        foreach ($step in @($job['steps'] | Where-Object { $_.ContainsKey('pwsh') -and $_['pwsh'] -notlike '*build.ps1*' })) {
-                            Push-Location $ws
-                            $lines = Invoke-Step $step['pwsh'] $env0
-                            $output += $lines
-                            foreach ($line in $lines) { if ($line -match 'task\.setvariable variable=SWEEP_ID;isOutput=true\](\w+)') { $env0.SWEEP_ID = $Matches[1] } }
-                        }
+        foreach ($stage in $yaml['stages']) {
+            foreach ($job in $stage['jobs']) {
+                $times = if ($job.ContainsKey('strategy')) { [int]$job['strategy']['parallel'] } else { 1 }
+                foreach ($i in 1..$times) {
+                    foreach ($step in @($job['steps'] | Where-Object { $_.ContainsKey('pwsh') -and $_['pwsh'] -notlike '*build.ps1*' })) {
+                        $lines = Invoke-Step $step['pwsh'] $env0 $ws
+                        $output += $lines
+                        foreach ($line in $lines) { if ($line -match 'task\.setvariable variable=SWEEP_ID;isOutput=true\](\w+)') { $env0.SWEEP_ID = $Matches[1] } }
                     }
                 }
             }
         }
-        finally { Pop-Location }
         $env0.SWEEP_ID | Should -Not -BeNullOrEmpty
         $sweep = Get-Sweep -Store $env0.SWEEPS_STORE -Id $env0.SWEEP_ID
         $sweep.RunCount | Should -Be 12
@@ -72,8 +70,7 @@ Describe 'docs/pipelines/github-workflow.yml' {
             $times = if ($job.ContainsKey('strategy')) { @($job['strategy']['matrix']['agent']).Count } else { 1 }
             foreach ($i in 1..$times) {
                 foreach ($step in @($job['steps'] | Where-Object { $_.ContainsKey('run') -and $_['shell'] -eq 'pwsh' -and $_['run'] -notlike '*build.ps1*' })) {
-                    Push-Location $ws
-                    $null = Invoke-Step $step['run'] $env0
+                    $null = Invoke-Step $step['run'] $env0 $ws
                 }
             }
             if ($name -eq 'create') { $env0.SWEEP_ID = (@(Get-Content $env0.GITHUB_OUTPUT) -match '^sweep_id=' -replace '^sweep_id=', '') | Select-Object -First 1 }

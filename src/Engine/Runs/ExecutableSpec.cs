@@ -18,6 +18,8 @@ public sealed record ExecutableSpec
     /// </summary>
     public void Validate()
     {
+        if (!Directory.Exists(WorkingDirectory))
+            throw new SweepsException(SweepsErrorKind.ProgramNotFound, $"The working directory '{WorkingDirectory}' does not exist.");
         var template = Command is { Count: > 0 } ? Command : CommandLine.DefaultTemplate;
         if (template.Contains("${program}") && Program is null)
             throw new SweepsException(SweepsErrorKind.ProgramNotFound, "The command uses ${program} but the sweep config has no 'program': add one, or give -Command.");
