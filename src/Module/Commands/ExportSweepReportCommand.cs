@@ -8,13 +8,8 @@ namespace Sweeps.Commands;
 /// <summary>Export-SweepReport: one self-contained HTML file (works offline) with the sweep's charts and tables.</summary>
 [Cmdlet(VerbsData.Export, "SweepReport", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportSweepReportCommand : SweepsCmdlet
+public sealed class ExportSweepReportCommand : SweepTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The sweep id, name, or object.")]
-    [ArgumentCompleter(typeof(SweepCompleter))]
-    [ValidateNotNull]
-    public object Sweep { get; set; } = "";
-
     /// <summary>The HTML file to write.</summary>
     [Parameter(Mandatory = true, Position = 1, HelpMessage = "The HTML file to write.")]
     [ValidateNotNullOrEmpty]

@@ -6,13 +6,8 @@ namespace Sweeps.Commands;
 /// <summary>Get-SweepResult: one object per run with its parameters and summary metrics as properties.</summary>
 [Cmdlet(VerbsCommon.Get, "SweepResult")]
 [OutputType(ResultObject.TypeName)]
-public sealed class GetSweepResultCommand : SweepsCmdlet
+public sealed class GetSweepResultCommand : SweepTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The sweep id, name, or object.")]
-    [ArgumentCompleter(typeof(SweepCompleter))]
-    [ValidateNotNull]
-    public object Sweep { get; set; } = "";
-
     /// <summary>Only runs in these states.</summary>
     [Parameter]
     [ValidateSet("pending", "running", "finished", "failed", "crashed", "killed")]

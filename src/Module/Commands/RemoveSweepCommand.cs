@@ -6,13 +6,8 @@ namespace Sweeps.Commands;
 /// <summary>Remove-Sweep: deletes a sweep and everything its runs wrote.</summary>
 [Cmdlet(VerbsCommon.Remove, "Sweep", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveSweepCommand : SweepsCmdlet
+public sealed class RemoveSweepCommand : SweepTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The sweep id, name, or object.")]
-    [ArgumentCompleter(typeof(SweepCompleter))]
-    [ValidateNotNull]
-    public object Sweep { get; set; } = "";
-
     /// <summary>Removes the sweep even while an agent is working on it.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }

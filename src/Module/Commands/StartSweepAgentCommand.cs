@@ -11,16 +11,10 @@ namespace Sweeps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "SweepAgent", DefaultParameterSetName = ProgramSet)]
 [OutputType(ResultObject.TypeName)]
-public sealed class StartSweepAgentCommand : SweepsCmdlet
+public sealed class StartSweepAgentCommand : SweepTargetCmdlet
 {
     const string ScriptBlockSet = "ScriptBlock", ProgramSet = "Program";
     readonly CancellationTokenSource _stop = new();
-
-    /// <summary>The sweep: an id, a name (wildcards allowed if it matches one sweep), or a sweep object from the pipeline.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The sweep id, name, or object.")]
-    [ArgumentCompleter(typeof(SweepCompleter))]
-    [ValidateNotNull]
-    public object Sweep { get; set; } = "";
 
     /// <summary>The training code; it receives $Run (Id, Config, SweepId, Dir) as its first parameter.</summary>
     [Parameter(ParameterSetName = ScriptBlockSet, Mandatory = true, Position = 1, HelpMessage = "The training scriptblock; it receives $Run.")]

@@ -5,13 +5,8 @@ using Sweeps.Engine.Store;
 namespace Sweeps.Commands;
 
 /// <summary>What Suspend-, Resume- and Stop-Sweep share: the sweep by id, name or pipeline, -PassThru, and the change.</summary>
-public abstract class SweepLifecycleCmdlet : SweepsCmdlet
+public abstract class SweepLifecycleCmdlet : SweepTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The sweep id, name, or object.")]
-    [ArgumentCompleter(typeof(SweepCompleter))]
-    [ValidateNotNull]
-    public object Sweep { get; set; } = "";
-
     /// <summary>Writes the sweep after the change.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
