@@ -15,6 +15,16 @@ public static class ReportData
     /// <summary>History curves drawn at most (the best runs first): a report stays readable with many runs.</summary>
     public const int MaxCurves = 300;
 
+    // A parameter as a number for the forest: its value, or the index of its value for a categorical one.
+    static double Encode(Space.Parameter leaf, RunRecord run)
+    {
+        ParameterSpace.TryGetValue(run.Config, leaf, out var v);
+        if (TreeValue.AsDouble(v) is double d && double.IsFinite(d)) return d;
+        var key = TreeValue.Key(v);
+        for (var i = 0; i < leaf.Values.Count; i++) if (TreeValue.Key(leaf.Values[i]) == key) return i;
+        return -1;
+    }
+
     public static string Build(Store.SweepHandle sweep)
     {
         var snapshot = sweep.Snapshot();
@@ -87,19 +97,24 @@ public static class ReportData
             w.WriteEndArray();
             w.WriteStartArray("correlations");
             if (metric is not null)
-                foreach (var leaf in leaves)
+            {
+                // Importance (a random forest, as W&B computes it) over the runs with a metric; correlation per numeric parameter.
+                var scored = runs.Where(r => MetricOf(r) is double).ToList();
+                var rows = scored.Select(r => leaves.Select(leaf => Encode(leaf, r)).ToArray()).ToArray();
+                var importance = ParameterImportance.Compute(rows, scored.Select(r => MetricOf(r)!.Value).ToArray());
+                for (var i = 0; i < leaves.Count; i++)
                 {
-                    var pairs = runs.Select(r => (X: ParameterSpace.TryGetValue(r.Config, leaf, out var v) ? TreeValue.AsDouble(v) : null, Y: MetricOf(r)))
-                        .Where(p => p.X is double && p.Y is double).Select(p => (p.X!.Value, p.Y!.Value)).ToList();
-                    if (pairs.Count < 3) continue;
-                    var r = MathNet.Numerics.Statistics.Correlation.Pearson(pairs.Select(p => p.Item1), pairs.Select(p => p.Item2));
-                    if (!double.IsFinite(r)) continue;
+                    var pairs = scored.Select(r => (X: ParameterSpace.TryGetValue(r.Config, leaves[i], out var v) ? TreeValue.AsDouble(v) : null, Y: MetricOf(r)!.Value))
+                        .Where(p => p.X is double).Select(p => (p.X!.Value, p.Y)).ToList();
+                    var r = pairs.Count >= 3 ? MathNet.Numerics.Statistics.Correlation.Pearson(pairs.Select(p => p.Item1), pairs.Select(p => p.Item2)) : double.NaN;
                     w.WriteStartObject();
-                    w.WriteString("parameter", leaf.Name);
-                    w.WriteNumber("correlation", Math.Round(r, 4));
-                    w.WriteNumber("runs", pairs.Count);
+                    w.WriteString("parameter", leaves[i].Name);
+                    w.WriteNumber("importance", Math.Round(importance.Length > i ? importance[i] : 0, 4));
+                    if (double.IsFinite(r)) w.WriteNumber("correlation", Math.Round(r, 4)); else w.WriteNull("correlation");
+                    w.WriteNumber("runs", scored.Count);
                     w.WriteEndObject();
                 }
+            }
             w.WriteEndArray();
             w.WriteEndObject();
         }

@@ -159,7 +159,7 @@
     }
     'Export-SweepReport' = @{
         Synopsis    = 'Writes one self-contained HTML report of a sweep that works offline.'
-        Description = 'The report shows the sweep, its best runs, parallel coordinates of the parameters and the metric, the metric over runs with the best so far, every run''s history curve (the best 300), and each numeric parameter''s linear correlation with the metric. plotly.js is bundled into the file, so it opens without a network.'
+        Description = 'The report shows the sweep, its best runs, parallel coordinates of the parameters and the metric, the metric over runs with the best so far, every run''s history curve (the best 300), and each parameter''s importance (a random forest, as W&B computes it) and linear correlation with the metric. plotly.js is bundled into the file, so it opens without a network.'
         Parameters  = @{
             Sweep = 'The sweep: an id, a name, or a sweep object on the pipeline.'
             Path  = 'The HTML file to write.'
