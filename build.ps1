@@ -60,6 +60,16 @@ function Invoke-Build {
     Invoke-Pwsh -File (Join-Path $root 'build/New-MamlHelp.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1') `
         -HelpData (Join-Path $root 'src/Module/help/Sweeps.Help.psd1') -OutFile (Join-Path $moduleOut 'en-US/Sweeps.dll-Help.xml')
     "Module: $moduleOut"
+    # The `sweeps` host: portable publish (a RID-specific one loses PowerShell's built-in modules), the module beside it.
+    $hostOut = Join-Path $out 'host'
+    Remove-Item -Recurse -Force $hostOut -ErrorAction Ignore
+    dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut --no-build --nologo -v quiet
+    Copy-Item -Recurse $moduleOut (Join-Path $hostOut 'Sweeps')
+    $launcher = Join-Path $hostOut 'sweeps'
+    Set-Content $launcher "#!/bin/sh`nexec dotnet `"`$(dirname `"`$0`")/Sweeps.Host.dll`" `"`$@`"" -NoNewline
+    if (-not $IsWindows) { chmod +x $launcher }
+    Set-Content (Join-Path $hostOut 'sweeps.cmd') "@dotnet `"%~dp0Sweeps.Host.dll`" %*"
+    "Host: $launcher"
 }
 
 function Invoke-Test {

@@ -142,6 +142,12 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
     {
         var map = new Dictionary<string, string[]>(CommandLine.Interpreters, StringComparer.OrdinalIgnoreCase);
         var process = Environment.ProcessPath ?? "pwsh";
+        // Inside the `sweeps` host (no pwsh on the machine), the host itself runs .ps1 programs: `sweeps run script.ps1`.
+        if (System.Reflection.Assembly.GetEntryAssembly() is { } entry && entry.GetName().Name == "Sweeps.Host")
+        {
+            map[".ps1"] = [process, entry.Location, "run"];
+            return map;
+        }
         var psHome = SessionState.PSVariable.GetValue("PSHOME") as string ?? "";
         var pwsh = System.IO.Path.GetFileNameWithoutExtension(process).Equals("pwsh", StringComparison.OrdinalIgnoreCase) ? new[] { process }
             : File.Exists(System.IO.Path.Combine(psHome, "pwsh.dll")) ? [process, System.IO.Path.Combine(psHome, "pwsh.dll")]

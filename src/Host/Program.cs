@@ -1,0 +1,193 @@
+// sweeps: W&B-style verbs over the Sweeps cmdlets, for machines and pipelines without pwsh. Each verb is one cmdlet
+// call in an embedded PowerShell with the module loaded, so the command line and the cmdlets never drift.
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using Sweeps.Host;
+
+return Cli.Run(args);
+
+namespace Sweeps.Host
+{
+    /// <summary>Exit codes a pipeline can rely on.</summary>
+    static class ExitCode
+    {
+        public const int Ok = 0, Error = 1, Usage = 2, FailedRuns = 3, InvalidConfig = 4, UnknownSweep = 5;
+    }
+
+    static class Cli
+    {
+        const string Usage = """
+            usage: sweeps [--store DIR] <verb> [arguments]
+
+              sweep CONFIG                  create a sweep from a W&B sweep.yaml (or JSON); prints its id
+              agent ID [--count N] [--throttle N] [--fail-on-failed-runs]
+                                            run the sweep's program for its runs (W&B's `wandb agent`)
+              ls                            list the sweeps
+              results ID [--top N] [--format table|csv|json]
+                                            the runs with their parameters and metrics
+              report ID -o FILE             write the HTML report
+              pause|resume|stop|cancel ID   change the sweep's state
+              run SCRIPT.ps1 [ARGS...]      run a PowerShell script with the Sweeps module loaded
+
+              --store DIR                   the store (default: $SWEEPS_STORE, else ./.sweeps)
+              --help                        this text (also after a verb)
+              --version                     the version
+
+            exit codes: 0 ok, 1 error, 2 usage, 3 failed runs (with --fail-on-failed-runs), 4 invalid config, 5 unknown sweep
+            """;
+
+        public static int Run(string[] argv)
+        {
+            var args = new List<string>(argv);
+            if (args.Count == 0 || args.Contains("--help") || args.Contains("-h")) { Console.WriteLine(Usage); return args.Count == 0 ? ExitCode.Usage : ExitCode.Ok; }
+            if (args.Contains("--version")) { Console.WriteLine(typeof(Cli).Assembly.GetName().Version?.ToString(3)); return ExitCode.Ok; }
+            var store = Take(args, "--store");
+            var verb = args[0];
+            args.RemoveAt(0);
+            try
+            {
+                using var shell = new Shell(store);
+                return verb switch
+                {
+                    "sweep" => shell.Print("New-Sweep", new() { ["Path"] = Arg(args, 0, "CONFIG") }, select: "Id"),
+                    "agent" => Agent(shell, args),
+                    "ls" => shell.Print("Get-Sweep", new(), format: "table"),
+                    "results" => shell.Print("Get-SweepResult", WithTop(new() { ["Sweep"] = Arg(args, 0, "ID") }, args), format: Take(args, "--format") ?? "table"),
+                    "report" => shell.Print("Export-SweepReport", new() { ["Sweep"] = Arg(args, 0, "ID"), ["Path"] = Take(args, "-o") ?? Take(args, "--output") ?? throw new UsageException("report needs -o FILE"), ["Force"] = true }, select: "FullName"),
+                    "pause" => shell.Print("Suspend-Sweep", new() { ["Sweep"] = Arg(args, 0, "ID") }),
+                    "resume" => shell.Print("Resume-Sweep", new() { ["Sweep"] = Arg(args, 0, "ID") }),
+                    "stop" => shell.Print("Stop-Sweep", new() { ["Sweep"] = Arg(args, 0, "ID"), ["Confirm"] = false }),
+                    "cancel" => shell.Print("Stop-Sweep", new() { ["Sweep"] = Arg(args, 0, "ID"), ["Cancel"] = true, ["Confirm"] = false }),
+                    "run" => shell.Script(Arg(args, 0, "SCRIPT"), args.Skip(1).ToArray()),
+                    _ => throw new UsageException($"unknown verb '{verb}'"),
+                };
+            }
+            catch (UsageException e)
+            {
+                Console.Error.WriteLine($"sweeps: {e.Message} (see sweeps --help)");
+                return ExitCode.Usage;
+            }
+        }
+
+        static int Agent(Shell shell, List<string> args)
+        {
+            var failOnFailed = args.Remove("--fail-on-failed-runs");
+            var parameters = new Dictionary<string, object?> { ["Sweep"] = Arg(args, 0, "ID") };
+            if (Take(args, "--count") is { } count) parameters["Count"] = int.Parse(count);
+            if (Take(args, "--throttle") is { } throttle) parameters["ThrottleLimit"] = int.Parse(throttle);
+            var code = shell.Print("Start-SweepAgent", parameters, format: "table", columns: ["Number", "Id", "State", "Runtime", "Error"]);
+            return code == ExitCode.Ok && failOnFailed && shell.LastOutput.Any(o => o.Properties["State"]?.Value is "failed" or "crashed") ? ExitCode.FailedRuns : code;
+        }
+
+        static Dictionary<string, object?> WithTop(Dictionary<string, object?> parameters, List<string> args)
+        {
+            if (Take(args, "--top") is { } top) parameters["Top"] = int.Parse(top);
+            return parameters;
+        }
+
+        static string Arg(List<string> args, int index, string name) =>
+            index < args.Count && !args[index].StartsWith("--") ? args[index] : throw new UsageException($"missing {name}");
+
+        // Removes "--name value" from the list and returns the value.
+        static string? Take(List<string> args, string name)
+        {
+            var i = args.IndexOf(name);
+            if (i < 0) return null;
+            if (i + 1 >= args.Count) throw new UsageException($"{name} needs a value");
+            var value = args[i + 1];
+            args.RemoveRange(i, 2);
+            return value;
+        }
+    }
+
+    sealed class UsageException(string message) : Exception(message);
+
+    /// <summary>An embedded PowerShell with the Sweeps module, running one cmdlet per verb and printing its output.</summary>
+    sealed class Shell : IDisposable
+    {
+        readonly Runspace _runspace;
+        readonly string? _store;
+
+        public Shell(string? store)
+        {
+            _store = store;
+            var iss = InitialSessionState.CreateDefault2();
+            if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+            iss.ImportPSModule(Path.Combine(AppContext.BaseDirectory, "Sweeps", "Sweeps.psd1"));
+            _runspace = RunspaceFactory.CreateRunspace(iss);
+            _runspace.Open();
+            _runspace.SessionStateProxy.Path.SetLocation(Environment.CurrentDirectory);
+        }
+
+        public List<PSObject> LastOutput { get; private set; } = [];
+
+        public int Print(string cmdlet, Dictionary<string, object?> parameters, string? format = null, string? select = null, string[]? columns = null)
+        {
+            using var ps = PowerShell.Create(_runspace);
+            ps.AddCommand(cmdlet);
+            foreach (var (k, v) in parameters) ps.AddParameter(k, v);
+            if (_store is not null && cmdlet != "Test-SweepConfig") ps.AddParameter("Store", _store);
+            ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index].MessageData);
+            ps.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine("warning: " + ps.Streams.Warning[e.Index].Message);
+            LastOutput = ps.Invoke().ToList();
+            foreach (var line in Render(LastOutput, format, select, columns)) Console.WriteLine(line);
+            return Errors(ps);
+        }
+
+        public int Script(string path, string[] args)
+        {
+            if (!File.Exists(path)) { Console.Error.WriteLine($"sweeps: error: the script '{path}' does not exist"); return ExitCode.Error; }
+            using var ps = PowerShell.Create(_runspace);
+            if (_store is not null) ps.AddScript($"$env:SWEEPS_STORE = '{_store.Replace("'", "''")}'").AddStatement();
+            ps.AddCommand(Path.GetFullPath(path));
+            foreach (var a in args) ps.AddArgument(a);
+            ps.AddCommand("Out-String").AddParameter("Stream");
+            ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index].MessageData);
+            ps.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine("warning: " + ps.Streams.Warning[e.Index].Message);
+            try
+            {
+                foreach (var line in ps.Invoke()) Console.WriteLine(line);
+            }
+            catch (RuntimeException e)
+            {
+                Console.Error.WriteLine($"sweeps: error: {e.Message}");
+                return ExitCode.Error;
+            }
+            return Errors(ps);
+        }
+
+        IEnumerable<string> Render(List<PSObject> output, string? format, string? select, string[]? columns)
+        {
+            if (output.Count == 0) yield break;
+            if (select is not null) { foreach (var o in output) yield return o.Properties[select]?.Value?.ToString() ?? ""; yield break; }
+            using var ps = PowerShell.Create(_runspace);
+            ps.AddCommand(format switch { "csv" => "ConvertTo-Csv", "json" => "ConvertTo-Json", _ => "Format-Table" });
+            if (format == "json") ps.AddParameter("Depth", 5).AddParameter("AsArray");
+            if (format is null or "table" && columns is not null) ps.AddParameter("Property", columns);
+            if (format is null or "table") ps.AddCommand("Out-String").AddParameter("Stream").AddParameter("Width", 200);
+            foreach (var line in ps.Invoke(output)) yield return line.ToString().TrimEnd();
+        }
+
+        // One clear line per error on stderr; the exit code says which kind.
+        static int Errors(PowerShell ps)
+        {
+            var code = ExitCode.Ok;
+            foreach (var error in ps.Streams.Error)
+            {
+                Console.Error.WriteLine($"sweeps: error: {error.Exception.Message.Replace(Environment.NewLine, " ")}");
+                var id = error.FullyQualifiedErrorId.Split(',')[0];
+                var kind = id switch
+                {
+                    "InvalidSweepConfig" or "ConfigFileNotFound" => ExitCode.InvalidConfig,
+                    "SweepNotFound" => ExitCode.UnknownSweep,
+                    "AgentStoppedOnFailures" => ExitCode.FailedRuns,
+                    _ => ExitCode.Error,
+                };
+                if (code == ExitCode.Ok) code = kind;
+            }
+            return code;
+        }
+
+        public void Dispose() => _runspace.Dispose();
+    }
+}

@@ -1,0 +1,82 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    $script:hostDll = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/host/Sweeps.Host.dll'))
+    $script:work = Join-Path $TestDrive 'host'
+    $null = New-Item -ItemType Directory -Force $work
+    Copy-Item (Join-Path $PSScriptRoot '../../docs/pipelines/*') $work
+    $script:store = Join-Path $work 'store'
+
+    # Runs the `sweeps` command as a process; returns exit code, stdout lines and stderr lines.
+    function Invoke-Sweeps {
+        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        $psi.ArgumentList.Add($hostDll)
+        foreach ($a in $args) { $psi.ArgumentList.Add([string]$a) }
+        $psi.WorkingDirectory = $work; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+        $p = [Diagnostics.Process]::Start($psi)
+        $err = $p.StandardError.ReadToEndAsync()
+        $out = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        [pscustomobject]@{ Code = $p.ExitCode; Out = @($out -split "`n" | Where-Object { $_ }); Err = @($err.Result -split "`n" | Where-Object { $_ }); Process = $p }
+    }
+}
+
+Describe 'the sweeps host' {
+    It 'prints help and its version' {
+        $r = Invoke-Sweeps --help
+        $r.Code | Should -Be 0
+        ($r.Out -join "`n") | Should -BeLike '*usage: sweeps*agent ID*exit codes*'
+        (Invoke-Sweeps --version).Out | Should -Match '^\d+\.\d+\.\d+$'
+        (Invoke-Sweeps frobnicate).Code | Should -Be 2
+    }
+
+    It 'creates a sweep, runs two agents at once, and gives the results as JSON' {
+        $created = Invoke-Sweeps --store $store sweep sweep.yaml
+        $created.Code | Should -Be 0
+        $id = $created.Out[-1].Trim()
+        $id | Should -Match '^[a-z0-9]{8}$'
+        $agents = foreach ($i in 1, 2) {
+            $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+            foreach ($a in $hostDll, '--store', $store, 'agent', $id, '--count', '3') { $psi.ArgumentList.Add($a) }
+            $psi.WorkingDirectory = $work; $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
+            [Diagnostics.Process]::Start($psi)
+        }
+        foreach ($a in $agents) { $null = $a.StandardOutput.ReadToEnd(); $a.WaitForExit(); $a.ExitCode | Should -Be 0 }
+        $json = Invoke-Sweeps --store $store results $id --format json
+        $json.Code | Should -Be 0
+        $runs = ($json.Out -join "`n") | ConvertFrom-Json
+        $runs | Should -HaveCount 6
+        @($runs.Id | Sort-Object -Unique) | Should -HaveCount 6
+        @($runs | Where-Object State -EQ 'finished') | Should -HaveCount 6
+        ($runs | ForEach-Object loss | Where-Object { $_ -gt 0 }) | Should -HaveCount 6
+    }
+
+    It 'exits 4 for an invalid config and 5 for an unknown sweep, with one error line on stderr' {
+        Set-Content (Join-Path $work 'bad.yaml') "method: nope`nparameters:`n  x: {value: 1}`n"
+        $bad = Invoke-Sweeps --store $store sweep bad.yaml
+        $bad.Code | Should -Be 4
+        $bad.Err | Should -HaveCount 1
+        $bad.Err[0] | Should -BeLike "sweeps: error: *unknown method 'nope'*"
+        $unknown = Invoke-Sweeps --store $store results nosuchid
+        $unknown.Code | Should -Be 5
+        $unknown.Err[0] | Should -BeLike "sweeps: error: No sweep with id or name 'nosuchid'*"
+    }
+
+    It 'exits 3 with --fail-on-failed-runs when runs failed' {
+        Set-Content (Join-Path $work 'fail.yaml') "method: grid`nprogram: fail.sh`ncommand: [bash, '`${program}']`nparameters:`n  x: {values: [1, 2]}`n"
+        Set-Content (Join-Path $work 'fail.sh') 'echo broken >&2; exit 1'
+        $id = (Invoke-Sweeps --store $store sweep fail.yaml).Out[-1].Trim()
+        (Invoke-Sweeps --store $store agent $id --fail-on-failed-runs).Code | Should -Be 3
+    }
+
+    It 'runs a PowerShell script with the module loaded, so scriptblock training works too' {
+        Set-Content (Join-Path $work 'train-sb.ps1') @'
+param($Runs)
+$s = New-Sweep -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ x = @{ values = 1, 2, 3 } } }
+$r = $s | Start-SweepAgent -Count ([int]$Runs) -ScriptBlock { param($Run) @{ loss = $Run.Config.x * 2 } }
+"done $(@($r).Count) best $(($r | Sort-Object loss | Select-Object -First 1).loss)"
+'@
+        $r = Invoke-Sweeps --store $store run train-sb.ps1 2
+        $r.Code | Should -Be 0
+        $r.Out | Should -Contain 'done 2 best 2'
+    }
+}
