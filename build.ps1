@@ -9,7 +9,7 @@
 #>
 [CmdletBinding()]
 param(
-    # Clean, Build, Test, Demo, Bench (comma-separated works too: -Task Build,Test).
+    # Clean, Build, Test, Demo, Bench, Package (comma-separated works too: -Task Build,Test).
     [string[]] $Task = @('Build', 'Test'),
     [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release'
 )
@@ -19,7 +19,7 @@ Set-StrictMode -Version Latest
 
 # `pwsh -File build.ps1 -Task A,B` passes the single string 'A,B'.
 $Task = $Task -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ }
-$known = 'Clean', 'Build', 'Test', 'Demo', 'Bench'
+$known = 'Clean', 'Build', 'Test', 'Demo', 'Bench', 'Package'
 $bad = $Task | Where-Object { $_ -notin $known }
 if ($bad) { throw "Unknown task(s): $($bad -join ', '). Known: $($known -join ', ')." }
 
@@ -116,6 +116,15 @@ Import-Module '$pester' -RequiredVersion $PesterVersion -ErrorAction Stop
 
 function Invoke-Demo {
     Invoke-Pwsh -File (Join-Path $root 'demo/demo.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1')
+}
+
+function Invoke-Package {
+    # The `sweeps` host as a .NET tool, with the module inside; install with
+    # dotnet tool install --global --add-source out/package Sweeps.Tool
+    $package = Join-Path $out 'package'
+    Remove-Item -Recurse -Force $package -ErrorAction Ignore
+    dotnet pack (Join-Path $root 'src/Host') -c $Configuration -o $package --no-build --nologo -v quiet "-p:SweepsModuleDir=$moduleOut"
+    Get-ChildItem $package -Filter *.nupkg | ForEach-Object { "Package: $($_.FullName)" }
 }
 
 function Invoke-Bench {

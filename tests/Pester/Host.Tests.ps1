@@ -80,3 +80,19 @@ $r = $s | Start-SweepAgent -Count ([int]$Runs) -ScriptBlock { param($Run) @{ los
         $r.Out | Should -Contain 'done 2 best 2'
     }
 }
+
+Describe 'the sweeps .NET tool' {
+    It 'packs with the module inside, installs with dotnet tool install, and runs' {
+        $root = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+        $package = Join-Path $TestDrive 'package'
+        $tools = Join-Path $TestDrive 'tools'
+        dotnet pack (Join-Path $root 'src/Host') -c Release -o $package --no-build --nologo -v quiet "-p:SweepsModuleDir=$(Join-Path $root 'out/Sweeps')" | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        dotnet tool install --tool-path $tools --add-source $package Sweeps.Tool | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        & (Join-Path $tools 'sweeps') --version | Should -Match '^\d+\.\d+\.\d+$'
+        $id = & (Join-Path $tools 'sweeps') --store (Join-Path $TestDrive 'tool-store') sweep (Join-Path $root 'docs/pipelines/sweep.yaml')
+        $LASTEXITCODE | Should -Be 0
+        $id | Should -Match '^[a-z0-9]{8}$'
+    }
+}
