@@ -31,7 +31,7 @@ public sealed class BayesSearch : ISearchMethod
 
         var initial = Math.Max(3, Math.Min(10, space.Dimensions + 1));
         if (observed.Count < initial || observed.Select(o => o.Y).Distinct().Count() < 2)
-            return new Suggestion(space.Decode(Distinct(space.Random(random), runs, space, random)));
+            return new Suggestion(space.Decode(Distinct(space.Random(random), observed, pending, space, random)));
 
         var modelled = Subset(observed, ModelPoints, random);
         var fitted = Subset(modelled, FitPoints, random);
@@ -45,7 +45,7 @@ public sealed class BayesSearch : ISearchMethod
         }
         var best = observed.Min(o => o.Y);
         var x = MaximiseImprovement(gp, space, observed, best, random);
-        return new Suggestion(space.Decode(Distinct(x, runs, space, random)));
+        return new Suggestion(space.Decode(Distinct(x, observed, pending, space, random)));
     }
 
     sealed record Observation(double[] X, double Y);
@@ -174,9 +174,10 @@ public sealed class BayesSearch : ISearchMethod
     }
 
     // A point no run has yet (all-categorical spaces run out of new points; then a random one).
-    static double[] Distinct(double[] x, IReadOnlyList<RunRecord> runs, SpaceEncoding space, RandomStream random)
+    // The runs' points are the ones Observations already encoded: every run the space can encode is observed or pending.
+    static double[] Distinct(double[] x, List<Observation> observed, List<double[]> pending, SpaceEncoding space, RandomStream random)
     {
-        var taken = new HashSet<string>(runs.Select(r => space.Encode(r.Config)).Where(e => e is not null).Select(e => string.Join(',', e!)));
+        var taken = new HashSet<string>(observed.Select(o => o.X).Concat(pending).Select(e => string.Join(',', e)));
         for (var attempt = 0; attempt < 50 && taken.Contains(string.Join(',', x)); attempt++) x = space.Random(random);
         return x;
     }

@@ -16,9 +16,6 @@ public sealed class Journal(string path)
 
     public string Path { get; } = path;
 
-    /// <summary>Bytes of the journal consumed so far.</summary>
-    public long Offset => _offset;
-
     /// <summary>Reads the events appended since the last call, each with its 1-based line number.</summary>
     /// <param name="holdingLock">True when the caller holds the sweep lock, so an unterminated tail is a torn write to repair.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
