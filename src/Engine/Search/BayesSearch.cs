@@ -9,10 +9,10 @@ namespace Sweeps.Engine.Search;
 /// <summary>
 /// Bayesian optimisation with W&amp;B's semantics (metric required; cdf encoding; failed, crashed and killed runs
 /// imputed by <c>metric.impute</c>; running runs as pending points unless <c>impute_while_running</c>; random points
-/// until there are enough runs) and a better model: a Matern 5/2 GP with a lengthscale per dimension fitted by
-/// marginal likelihood, categorical parameters compared as categories, integers snapped, expected improvement
-/// maximised over random and local candidates with a local search, and pending runs as fantasies (their predicted
-/// value believed), so parallel agents asking at once get distinct points.
+/// until there are enough runs) and a better model: a Matern 3/2 GP fitted by marginal likelihood (one shared
+/// lengthscale, or one per dimension when the runs justify it), categorical parameters compared as categories,
+/// integers snapped, expected improvement maximised over random and local candidates with a local search, and
+/// pending runs as fantasies (their predicted value believed), so parallel agents asking at once get distinct points.
 /// </summary>
 public sealed class BayesSearch : ISearchMethod
 {
@@ -35,7 +35,7 @@ public sealed class BayesSearch : ISearchMethod
 
         var modelled = Subset(observed, ModelPoints, random);
         var fitted = Subset(modelled, FitPoints, random);
-        var gp = GaussianProcess.Fit(fitted.Select(o => o.X).ToArray(), fitted.Select(o => o.Y).ToArray(), space.IsCategorical, random);
+        var gp = GaussianProcess.Fit(fitted.Select(o => o.X).ToArray(), fitted.Select(o => o.Y).ToArray(), space.IsCategorical);
         gp = gp.With(modelled.Select(o => o.X).ToArray(), modelled.Select(o => o.Y).ToArray());
         if (pending.Count > 0)
         {
