@@ -16,7 +16,7 @@ param(
     # Runs of a 100 ms program, through the agent and bare.
     [int] $ProgramRuns = 20,
     # Seeds per objective in the search-quality comparison.
-    [int] $SearchSeeds = 10,
+    [int] $SearchSeeds = 20,
     # Journal sizes for the replay measure (runs).
     [int[]] $ReplaySizes = @(10000, 50000, 100000)
 )
