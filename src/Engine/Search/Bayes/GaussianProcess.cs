@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.Optimization;
 using MathVector = MathNet.Numerics.LinearAlgebra.Vector<double>;
 
@@ -73,6 +74,7 @@ public sealed class GaussianProcess
     }
 
     /// <summary>The posterior mean and standard deviation at each point, in the units of y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Mean, double[] Sd) Predict(IReadOnlyList<double[]> points)
     {
         var n = _x.Length;
@@ -120,6 +122,7 @@ public sealed class GaussianProcess
     }
 
     // -log p(y | x, theta) and its gradient in the log hyperparameters.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (double Value, double[] Gradient) NegativeLogLikelihood(double[] theta)
     {
         var d = _categorical.Length;
@@ -168,6 +171,7 @@ public sealed class GaussianProcess
         return (value, grad.Select(g => -g).ToArray());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     double[][] PairDifferences()
     {
         var n = _x.Length;
@@ -199,6 +203,7 @@ public sealed class GaussianProcess
         return rows;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Condition(double[] theta)
     {
         var d = _categorical.Length;
@@ -216,6 +221,7 @@ public sealed class GaussianProcess
         _alpha = Triangular.SolveCholesky(_lower, _y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     double SquaredDistance(double[] a, double[] b, double[] lengthscales)
     {
         var r2 = 0.0;

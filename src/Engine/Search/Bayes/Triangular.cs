@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Sweeps.Engine.Search.Bayes;
@@ -7,9 +8,12 @@ namespace Sweeps.Engine.Search.Bayes;
 /// The dense linear algebra of the Gaussian process, on a lower triangle stored as row arrays (row i holds i + 1
 /// values). MathNet's managed provider does these one scalar at a time; with SIMD dot products the likelihood fit
 /// and the prediction of candidates run several times faster at the sizes the model uses (80 to 300 runs).
+/// Hot loops are compiled optimised from their first call: an agent suggests only a few dozen times per process,
+/// too few for the JIT's tiering to reach its optimised code (measured: 400 runs 25-30 ms tiered, 14 ms optimised).
 /// </summary>
 static class Triangular
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         var va = MemoryMarshal.Cast<double, Vector<double>>(a);
@@ -24,6 +28,7 @@ static class Triangular
     }
 
     /// <summary>target += scale * source.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double scale)
     {
         var width = Vector<double>.Count;
@@ -33,6 +38,7 @@ static class Triangular
     }
 
     /// <summary>Replaces the lower triangle of a symmetric positive definite matrix by its Cholesky factor L.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Cholesky(double[][] a)
     {
         for (var i = 0; i < a.Length; i++)
@@ -46,12 +52,14 @@ static class Triangular
     }
 
     /// <summary>Solves L x = b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardSubstitute(double[][] lower, ReadOnlySpan<double> b, Span<double> x)
     {
         for (var i = 0; i < lower.Length; i++) x[i] = (b[i] - Dot(lower[i].AsSpan(0, i), x[..i])) / lower[i][i];
     }
 
     /// <summary>Solves L L^T x = b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] SolveCholesky(double[][] lower, ReadOnlySpan<double> b)
     {
         var x = new double[lower.Length];
@@ -66,6 +74,7 @@ static class Triangular
     }
 
     /// <summary>K^-1 (full, symmetric) from K's Cholesky factor: L^-T L^-1 from the columns of L^-1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[][] InverseFromCholesky(double[][] lower)
     {
         var n = lower.Length;
