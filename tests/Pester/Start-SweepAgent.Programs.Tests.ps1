@@ -126,6 +126,46 @@ Describe 'Start-SweepAgent -ThrottleLimit' {
         (Get-Sweep -Store $store -Id $sweep.Id).State | Should -Be 'finished'
     }
 
+    It 'gives the block the caller''s values through $using:, with -ThrottleLimit above 1 and at 1' -ForEach @(
+        @{ Throttle = 3 }, @{ Throttle = 1 }
+    ) {
+        $store = New-TestStore
+        $sweep = New-Sweep -Store $store -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ x = @{ values = 1, 2, 3 } } }
+        $offset = 100
+        $settings = @{ scale = 2 }
+        $results = @($sweep | Start-SweepAgent -Store $store -ThrottleLimit $Throttle -ScriptBlock {
+            param($Run)
+            # member access, any case, the braced form, and a nested block
+            $inner = { ${using:offset} }
+            @{ loss = $Run.Config.x * $using:settings.scale + $using:OFFSET + (& $inner) }
+        })
+        $results | Should -HaveCount 3
+        $results | ForEach-Object { $_.loss | Should -Be ($_.x * 2 + 200) }
+    }
+
+    It 'starts each runspace in the caller''s current location, so relative paths work' {
+        $store = New-TestStore
+        $sweep = New-Sweep -Store $store -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ x = @{ values = 1, 2 } } }
+        $here = Join-Path $TestDrive 'project'
+        $null = New-Item -ItemType Directory $here -Force
+        Set-Content (Join-Path $here 'base.txt') '40'
+        Push-Location $here
+        try {
+            $results = @($sweep | Start-SweepAgent -Store $store -ThrottleLimit 2 -ScriptBlock { param($Run) @{ loss = [int](Get-Content ./base.txt) + $Run.Config.x } })
+        }
+        finally { Pop-Location }
+        $results.loss | Sort-Object | Should -Be 41, 42
+    }
+
+    It 'reports UsingVariableIsUndefined for a $using: variable the caller has not set, before any run' {
+        $store = New-TestStore
+        $sweep = New-Sweep -Store $store -Config @{ method = 'random'; metric = @{ name = 'loss' }; parameters = @{ x = @{ min = 0.0; max = 1.0 } } }
+        Start-SweepAgent -Sweep $sweep -Store $store -ThrottleLimit 2 -Count 2 -ScriptBlock { param($Run) $using:notSetAnywhere } -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'UsingVariableIsUndefined,Sweeps.Commands.StartSweepAgentCommand'
+        "$($err[0])" | Should -BeLike "*'`$using:notSetAnywhere'*"
+        (Get-Sweep -Store $store -Id $sweep.Id).RunCount | Should -Be 0
+    }
+
     It 'runs programs in parallel processes' {
         $store = New-TestStore
         $sweep = New-Sweep -Store $store -Config @{ method = 'grid'; metric = @{ name = 'loss' }; program = 'train.sh'; parameters = @{ x = @{ min = 1; max = 6 } } }

@@ -119,14 +119,22 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
         {
             WriteError(e, Sweep);
         }
+        catch (UsingVariableUndefinedException e)
+        {
+            WriteError(ErrorRecords.Create("UsingVariableIsUndefined", ErrorCategory.InvalidOperation, e.Message, ScriptBlock));
+        }
     }
 
     IRunLauncher CreateLauncher(Engine.Config.SweepConfig config)
     {
         if (ParameterSetName == ScriptBlockSet)
+        {
+            var usings = UsingVariables.Of(ScriptBlock!, SessionState);
             return ThrottleLimit == 1
-                ? new ScriptBlockLauncher(ScriptBlock!, config.Metric, this)
-                : new RunspaceLauncher(ScriptBlock!, config.Metric, System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(StartSweepAgentCommand).Assembly.Location)!, "Sweeps.psd1"));
+                ? new ScriptBlockLauncher(ScriptBlock!, usings, config.Metric, this)
+                : new RunspaceLauncher(usings, config.Metric, System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(StartSweepAgentCommand).Assembly.Location)!, "Sweeps.psd1"),
+                    SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        }
         var spec = new ExecutableSpec
         {
             Command = Command ?? config.Command, Program = config.Program,

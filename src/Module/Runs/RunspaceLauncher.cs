@@ -8,23 +8,25 @@ namespace Sweeps;
 /// <summary>
 /// Runs a training scriptblock for parallel agents (-ThrottleLimit above 1): each worker thread has its own
 /// runspace with the Sweeps module loaded, and the block is re-created there from its text (as ThreadJob and
-/// ForEach-Object -Parallel do), so it cannot see the caller's variables or functions. Errors, warnings and host
-/// output of a run come back as lines of that run's output.
+/// ForEach-Object -Parallel do), so it cannot see the caller's variables or functions except through
+/// <c>$using:name</c>; it starts in the caller's current location. Errors, warnings and host output of a run come back as lines of that run's output.
 /// </summary>
-internal sealed class RunspaceLauncher(ScriptBlock block, MetricSpec? metric, string modulePath) : IRunLauncher, IDisposable
+internal sealed class RunspaceLauncher(UsingVariables block, MetricSpec? metric, string modulePath, string location) : IRunLauncher, IDisposable
 {
-    const string Wrapper = "param($__sweepsText, $__sweepsRun) & ([scriptblock]::Create($__sweepsText)) $__sweepsRun | & { process { $__sweepsRun.Log($_) } }";
+    const string Wrapper = "param($__sweepsText, $__sweepsRun, $__sweepsUsing) foreach ($__sweepsName in $__sweepsUsing.Keys) { Set-Variable -Name $__sweepsName -Value $__sweepsUsing[$__sweepsName] }; & ([scriptblock]::Create($__sweepsText)) $__sweepsRun | & { process { $__sweepsRun.Log($_) } }";
     static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
-    readonly string _text = block.ToString();
-    readonly ThreadLocal<Runspace> _runspaces = new(() => Open(modulePath), trackAllValues: true);
+    readonly ThreadLocal<Runspace> _runspaces = new(() => Open(modulePath, location), trackAllValues: true);
 
-    static Runspace Open(string modulePath)
+    // Each runspace starts in the caller's current location, as ForEach-Object -Parallel does, so relative paths in
+    // the block mean what they mean in the caller's session.
+    static Runspace Open(string modulePath, string location)
     {
         var iss = InitialSessionState.CreateDefault2();
         iss.ImportPSModule([modulePath]);
         var rs = RunspaceFactory.CreateRunspace(iss);
         rs.ThreadOptions = PSThreadOptions.UseCurrentThread; // so SweepRunInfo.Current (thread-static) is this run
         rs.Open();
+        rs.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(location));
         return rs;
     }
 
@@ -34,7 +36,7 @@ internal sealed class RunspaceLauncher(ScriptBlock block, MetricSpec? metric, st
         SweepRunInfo.Current = info;
         using var ps = PowerShell.Create();
         ps.Runspace = _runspaces.Value;
-        ps.AddScript(Wrapper).AddArgument(_text).AddArgument(info);
+        ps.AddScript(Wrapper).AddArgument(block.Text).AddArgument(info).AddArgument(block.Values);
         ps.Streams.Error.DataAdded += (_, e) => run.Output("error: " + ps.Streams.Error[e.Index]);
         ps.Streams.Warning.DataAdded += (_, e) => run.Output("warning: " + ps.Streams.Warning[e.Index].Message);
         ps.Streams.Information.DataAdded += (_, e) => run.Output(ps.Streams.Information[e.Index].MessageData?.ToString() ?? "");

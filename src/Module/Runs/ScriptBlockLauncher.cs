@@ -8,9 +8,10 @@ namespace Sweeps;
 /// Runs a training scriptblock in the caller's runspace, on the pipeline thread, so it sees the caller's functions
 /// and variables and its errors, warnings and host output reach the caller as usual. It receives <c>$Run</c>; each
 /// hashtable or object it outputs is one history row as it comes, and a bare number is a value of the sweep's
-/// metric. A throw fails the run and keeps the error; Ctrl+C kills it.
+/// metric. A throw fails the run and keeps the error; Ctrl+C kills it. <c>$using:name</c> works as in a throttled
+/// agent, so a block can move between the two unchanged.
 /// </summary>
-internal sealed class ScriptBlockLauncher(ScriptBlock block, MetricSpec? metric, PSCmdlet cmdlet) : IRunLauncher
+internal sealed class ScriptBlockLauncher(ScriptBlock block, UsingVariables usings, MetricSpec? metric, PSCmdlet cmdlet) : IRunLauncher
 {
     public bool RequiresCallerThread => true;
 
@@ -18,9 +19,9 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, MetricSpec? metric,
     // the cmdlet's streams there: invoked from a cmdlet, they would otherwise go past the caller to the host.
     // Created per agent, not once per process: a scriptblock binds to the session state it first runs in, and that
     // must be this caller's.
-    const string WrapperText = "param($__sweepsBlock, $__sweepsRun, $__sweepsSink) & $__sweepsBlock $__sweepsRun *>&1 | & $__sweepsSink $__sweepsRun";
+    const string WrapperText = "param($__sweepsBlock, $__sweepsRun, $__sweepsSink, $__sweepsUsing) foreach ($__sweepsName in $__sweepsUsing.Keys) { Set-Variable -Name $__sweepsName -Value $__sweepsUsing[$__sweepsName] }; & $__sweepsBlock $__sweepsRun *>&1 | & $__sweepsSink $__sweepsRun";
     const string SinkText = "param($__sweepsRun) process { $__sweepsRun.Log($_) }";
-    ScriptBlock? _wrapper, _sink; // created at the first run, inside this agent's call
+    ScriptBlock? _wrapper, _sink, _block; // created at the first run, inside this agent's call
 
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
@@ -31,7 +32,9 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, MetricSpec? metric,
         {
             _wrapper ??= ScriptBlock.Create(WrapperText);
             _sink ??= ScriptBlock.Create(SinkText);
-            _wrapper.Invoke(block, info, _sink);
+            // Only a block with $using: references is re-created from its rewritten text; any other runs as given.
+            _block ??= usings.Any ? ScriptBlock.Create(usings.Text) : block;
+            _wrapper.Invoke(_block, info, _sink, usings.Values);
             return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : RunOutcome.Finished;
         }
         catch (PipelineStoppedException)

@@ -50,7 +50,7 @@
             ScriptBlock             = 'The training code. It receives $Run as its first parameter. Without -ThrottleLimit it runs in your session and sees your functions and variables.'
             Command                 = 'The command to run per run, as an argument array with W&B''s macros (${interpreter}, ${program}, ${args}, ${envvar:NAME}, ...). Default: the config''s command, else ${env} ${interpreter} ${program} ${args}.'
             Count                   = 'The most runs this agent does. Without it, the agent runs until the sweep has nothing left.'
-            ThrottleLimit           = 'How many runs at once: runspaces for a scriptblock (re-created from its text, like ForEach-Object -Parallel), processes for a program. Default 1.'
+            ThrottleLimit           = 'How many runs at once: runspaces for a scriptblock (re-created from its text, like ForEach-Object -Parallel, so it reaches your variables as $using:name), processes for a program. Default 1.'
             RetryCrashed            = 'Runs the parameters of a crashed run (its agent died) again, once, as a new run.'
             HeartbeatTimeoutSeconds = 'A running run whose agent has sent no heartbeat for this long is marked crashed. Default 60.'
             MaxConsecutiveFailures  = 'Stops the agent after this many failed runs in a row (0: never). Default 5. The agent also stops when its first 3 runs all fail within a minute.'
@@ -61,6 +61,7 @@
             @{ Code = "New-Sweep ./sweep.yaml | Start-SweepAgent -Count 20 -ScriptBlock {`n    param(`$Run)`n    foreach (`$epoch in 1..10) {`n        `$loss = Invoke-Training -LearningRate `$Run.Config.lr -Epoch `$epoch`n        Write-SweepMetric @{ epoch = `$epoch; loss = `$loss }`n    }`n}"; Remarks = 'Runs 20 runs of a training function defined in your session, logging one history row per epoch.' }
             @{ Code = 'Start-SweepAgent -Sweep k3x9q2ab -ThrottleLimit 4'; Remarks = 'Runs the sweep''s program (program: train.py in the config), four processes at once, until the sweep is done.' }
             @{ Code = "Start-SweepAgent -Sweep k3x9q2ab -Command 'python3', 'train.py', '`${args_no_boolean_flags}' -RetryCrashed"; Remarks = 'Runs a Python script with argparse-style boolean flags and retries runs whose agent died.' }
+            @{ Code = "`$data = Import-Csv ./train.csv`nStart-SweepAgent -Sweep k3x9q2ab -ThrottleLimit 4 -ScriptBlock {`n    param(`$Run)`n    Import-Module ./Trainer.psm1`n    Invoke-Training -Data `$using:data -LearningRate `$Run.Config.lr`n}"; Remarks = 'Four runs at once in their own runspaces: the block imports what it needs and reaches the data loaded in your session as $using:data.' }
         )
     }
     'Write-SweepMetric' = @{
