@@ -9,7 +9,7 @@
     FormatsToProcess     = @('Sweeps.Format.ps1xml')
     CmdletsToExport      = @(
         'New-Sweep', 'Get-Sweep', 'Test-SweepConfig', 'Start-SweepAgent', 'Write-SweepMetric',
-        'Get-SweepResult', 'Get-SweepRun', 'Suspend-Sweep', 'Resume-Sweep', 'Stop-Sweep', 'Remove-Sweep', 'Export-SweepReport')
+        'Get-SweepResult', 'Get-SweepRun', 'Get-SweepParameterImportance', 'Suspend-Sweep', 'Resume-Sweep', 'Stop-Sweep', 'Remove-Sweep', 'Export-SweepReport')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -8,22 +8,12 @@ namespace Sweeps.Engine.Results;
 
 /// <summary>
 /// Everything the HTML report draws, as one JSON document: the sweep, every run's parameters and metric, the
-/// metric's history per run, and each numeric parameter's linear (Pearson) correlation with the metric.
+/// metric's history per run, and each parameter's importance and correlation with the metric (ParameterEffects).
 /// </summary>
 public static class ReportData
 {
     /// <summary>History curves drawn at most (the best runs first): a report stays readable with many runs.</summary>
     public const int MaxCurves = 300;
-
-    // A parameter as a number for the forest: its value, or the index of its value for a categorical one.
-    static double Encode(Space.Parameter leaf, RunRecord run)
-    {
-        ParameterSpace.TryGetValue(run.Config, leaf, out var v);
-        if (TreeValue.AsDouble(v) is double d && double.IsFinite(d)) return d;
-        var key = TreeValue.Key(v);
-        for (var i = 0; i < leaf.Values.Count; i++) if (TreeValue.Key(leaf.Values[i]) == key) return i;
-        return -1;
-    }
 
     public static string Build(Store.SweepHandle sweep)
     {
@@ -96,24 +86,14 @@ public static class ReportData
             }
             w.WriteEndArray();
             w.WriteStartArray("correlations");
-            if (metric is not null)
+            foreach (var effect in ParameterEffects.Of(config, runs))
             {
-                // Importance (a random forest, as W&B computes it) over the runs with a metric; correlation per numeric parameter.
-                var scored = runs.Where(r => MetricOf(r) is double).ToList();
-                var rows = scored.Select(r => leaves.Select(leaf => Encode(leaf, r)).ToArray()).ToArray();
-                var importance = ParameterImportance.Compute(rows, scored.Select(r => MetricOf(r)!.Value).ToArray());
-                for (var i = 0; i < leaves.Count; i++)
-                {
-                    var pairs = scored.Select(r => (X: ParameterSpace.TryGetValue(r.Config, leaves[i], out var v) ? TreeValue.AsDouble(v) : null, Y: MetricOf(r)!.Value))
-                        .Where(p => p.X is double).Select(p => (p.X!.Value, p.Y)).ToList();
-                    var r = pairs.Count >= 3 ? MathNet.Numerics.Statistics.Correlation.Pearson(pairs.Select(p => p.Item1), pairs.Select(p => p.Item2)) : double.NaN;
-                    w.WriteStartObject();
-                    w.WriteString("parameter", leaves[i].Name);
-                    w.WriteNumber("importance", Math.Round(importance.Length > i ? importance[i] : 0, 4));
-                    if (double.IsFinite(r)) w.WriteNumber("correlation", Math.Round(r, 4)); else w.WriteNull("correlation");
-                    w.WriteNumber("runs", scored.Count);
-                    w.WriteEndObject();
-                }
+                w.WriteStartObject();
+                w.WriteString("parameter", effect.Parameter);
+                w.WriteNumber("importance", Math.Round(effect.Importance, 4));
+                if (effect.Correlation is double r) w.WriteNumber("correlation", Math.Round(r, 4)); else w.WriteNull("correlation");
+                w.WriteNumber("runs", effect.Runs);
+                w.WriteEndObject();
             }
             w.WriteEndArray();
             w.WriteEndObject();

@@ -158,6 +158,18 @@
             @{ Code = "Get-Sweep | Where-Object State -eq 'canceled' | Remove-Sweep -Confirm:`$false"; Remarks = 'Deletes every canceled sweep without asking.' }
         )
     }
+    'Get-SweepParameterImportance' = @{
+        Synopsis    = 'Ranks a sweep''s parameters by how much they matter to its metric, like W&B''s parameter importance panel.'
+        Description = 'One object per searchable parameter, the most important first: Importance is the parameter''s share of the impurity importance of a random forest trained to predict the metric from the parameters (W&B''s method; categorical parameters included; all of a sweep''s importances sum to 1), Correlation the Pearson correlation of its value with the metric (empty for categorical parameters). Computed over the runs with a value of the metric, in any state; seeded, so the same runs always give the same figures. A sweep without a metric gives a warning and no objects.'
+        Parameters  = @{
+            Sweep = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
+            Store = 'The store folder. Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-SweepParameterImportance k3x9q2ab'; Remarks = 'The table: parameter, importance, correlation, runs.' }
+            @{ Code = 'Get-SweepParameterImportance k3x9q2ab | Where-Object Importance -lt 0.05 | Select-Object -ExpandProperty Parameter'; Remarks = 'The parameters that barely matter: candidates to fix in the next sweep.' }
+        )
+    }
     'Export-SweepReport' = @{
         Synopsis    = 'Writes one self-contained HTML report of a sweep that works offline.'
         Description = 'The report shows the sweep, its best runs, parallel coordinates of the parameters and the metric, the metric over runs with the best so far, every run''s history curve (the best 300), and each parameter''s importance (a random forest, as W&B computes it) and linear correlation with the metric. plotly.js is bundled into the file, so it opens without a network.'
