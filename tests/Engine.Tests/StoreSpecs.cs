@@ -158,6 +158,42 @@ public sealed class StoreSpecs : IDisposable
     }
 
     [Fact]
+    public void A_waiter_gets_the_lock_only_after_the_holder_on_another_thread_lets_go()
+    {
+        var sweep = _temp.Create(Grid);
+        var held = new ManualResetEventSlim();
+        var released = false;
+        var holder = new Thread(() =>
+        {
+            using (new FileLock(sweep.Lock.Path).Acquire())
+            {
+                held.Set();
+                Thread.Sleep(200);
+                released = true;
+            }
+        });
+        holder.Start();
+        held.Wait();
+        using (new FileLock(sweep.Lock.Path).Acquire()) Assert.True(Volatile.Read(ref released));
+        holder.Join();
+    }
+
+    [Fact]
+    public void Waiting_for_the_lock_can_be_canceled()
+    {
+        var sweep = _temp.Create(Grid);
+        var held = new ManualResetEventSlim();
+        var done = new ManualResetEventSlim();
+        var holder = new Thread(() => { using (new FileLock(sweep.Lock.Path).Acquire()) { held.Set(); done.Wait(); } });
+        holder.Start();
+        held.Wait();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        Assert.ThrowsAny<OperationCanceledException>(() => new FileLock(sweep.Lock.Path).Acquire(cancel.Token));
+        done.Set();
+        holder.Join();
+    }
+
+    [Fact]
     public void An_old_lock_from_another_host_is_stale()
     {
         var sweep = _temp.Create(Grid);

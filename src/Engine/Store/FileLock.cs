@@ -9,14 +9,18 @@ namespace Sweeps.Engine.Store;
 /// (create-exclusive, which local disks, SMB and NFSv3+ all make atomic) holds it. The file names its owner
 /// (host, pid, process start, token). A lock whose owner process is gone (same host) or whose file is older than
 /// <see cref="StaleAfter"/> (another host) is taken over by renaming it away, which only one contender can win.
+/// Processes of one machine first queue on a <see cref="HostGate"/>, so they take turns without polling.
 /// </summary>
 public sealed class FileLock
 {
+    readonly Lazy<HostGate> _gate;
+
     public FileLock(string path, TimeSpan? timeout = null, TimeSpan? staleAfter = null)
     {
         Path = path;
         Timeout = timeout ?? TimeSpan.FromSeconds(60);
         StaleAfter = staleAfter ?? TimeSpan.FromSeconds(30);
+        _gate = new(() => new HostGate(path));
     }
 
     public string Path { get; }
@@ -31,10 +35,25 @@ public sealed class FileLock
     /// <summary>Waits for the lock; throws <see cref="SweepsException"/> (LockTimeout) naming the holder on time-out.</summary>
     public IDisposable Acquire(CancellationToken cancel = default)
     {
+        var clock = Stopwatch.StartNew(); // one time-out for the gate and the file together
+        var gate = _gate.Value.Enter(Timeout, cancel);
+        try
+        {
+            var file = AcquireFile(clock, cancel);
+            return gate is null ? file : new Both(file, gate);
+        }
+        catch
+        {
+            gate?.Dispose();
+            throw;
+        }
+    }
+
+    IDisposable AcquireFile(Stopwatch clock, CancellationToken cancel)
+    {
         var token = Guid.NewGuid().ToString("N");
         var owner = JsonSerializer.Serialize(new Owner(Host, Pid, ProcessStart, token, DateTimeOffset.UtcNow));
-        var clock = Stopwatch.StartNew();
-        var nextStaleCheck = TimeSpan.Zero;
+        var nextStaleCheck = clock.Elapsed;
         for (var attempt = 0; ; attempt++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -124,6 +143,16 @@ public sealed class FileLock
     static string Describe(Owner? o) => o is null ? "an unknown owner" : $"process {o.Pid} on {o.Host} since {o.Acquired:u}";
 
     sealed record Owner(string Host, int Pid, long ProcessStart, string Token, DateTimeOffset Acquired);
+
+    // The file lock is released before the gate, so the next process of this machine finds the file free.
+    sealed class Both(IDisposable file, IDisposable gate) : IDisposable
+    {
+        public void Dispose()
+        {
+            try { file.Dispose(); }
+            finally { gate.Dispose(); }
+        }
+    }
 
     sealed class Held(string path, string token) : IDisposable
     {
