@@ -67,23 +67,33 @@ namespace Sweeps.Host
                 Console.Error.WriteLine($"sweeps: {e.Message} (see sweeps --help)");
                 return ExitCode.Usage;
             }
+            catch (Exception e) when (e is RuntimeException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                // Whatever escapes the cmdlets' own error handling is still one line and an exit code, never a stack trace.
+                Console.Error.WriteLine($"sweeps: error: {e.Message}");
+                return ExitCode.Error;
+            }
         }
 
         static int Agent(Shell shell, List<string> args)
         {
             var failOnFailed = args.Remove("--fail-on-failed-runs");
             var parameters = new Dictionary<string, object?> { ["Sweep"] = Arg(args, 0, "ID") };
-            if (Take(args, "--count") is { } count) parameters["Count"] = int.Parse(count);
-            if (Take(args, "--throttle") is { } throttle) parameters["ThrottleLimit"] = int.Parse(throttle);
+            if (Take(args, "--count") is { } count) parameters["Count"] = Positive(count, "--count");
+            if (Take(args, "--throttle") is { } throttle) parameters["ThrottleLimit"] = Positive(throttle, "--throttle");
             var code = shell.Print("Start-SweepAgent", parameters, format: "table", columns: ["Number", "Id", "State", "Runtime", "Error"]);
             return code == ExitCode.Ok && failOnFailed && shell.LastOutput.Any(o => o.Properties["State"]?.Value is "failed" or "crashed") ? ExitCode.FailedRuns : code;
         }
 
         static Dictionary<string, object?> WithTop(Dictionary<string, object?> parameters, List<string> args)
         {
-            if (Take(args, "--top") is { } top) parameters["Top"] = int.Parse(top);
+            if (Take(args, "--top") is { } top) parameters["Top"] = Positive(top, "--top");
             return parameters;
         }
+
+        static int Positive(string value, string option) =>
+            int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n : throw new UsageException($"{option} needs a positive whole number, not '{value}'");
 
         static string Arg(List<string> args, int index, string name) =>
             index < args.Count && !args[index].StartsWith("--") ? args[index] : throw new UsageException($"missing {name}");

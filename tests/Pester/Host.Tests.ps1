@@ -29,6 +29,12 @@ Describe 'the sweeps host' {
         (Invoke-Sweeps frobnicate).Code | Should -Be 2
     }
 
+    It 'exits 2 with one line, not a stack trace, for a count that is not a number' {
+        $r = Invoke-Sweeps agent abc123 --count lots
+        $r.Code | Should -Be 2
+        ($r.Err -join "`n") | Should -Be "sweeps: --count needs a positive whole number, not 'lots' (see sweeps --help)"
+    }
+
     It 'creates a sweep, runs two agents at once, and gives the results as JSON' {
         $created = Invoke-Sweeps --store $store sweep sweep.yaml
         $created.Code | Should -Be 0
