@@ -42,6 +42,20 @@ public sealed class SearchSpecs
     }
 
     [Fact]
+    public void Grid_skips_the_points_runs_have_whatever_grid_asked_before_about_the_same_runs()
+    {
+        // The same run objects under two grids: what one grid remembered of a run must not leak into the other.
+        var small = Configs.Parse("method: grid\nparameters:\n  x: {values: [1, 2, 3]}\n");
+        var wide = Configs.Parse("method: grid\nparameters:\n  x: {values: [3, 2, 1, 0]}\n  y: {value: 7}\n");
+        RunRecord Run(int i, long x) => new() { Id = $"r{i}", Number = i + 1, State = RunState.Finished, Config = new() { ["x"] = x }, Agent = "t", Created = DateTimeOffset.UnixEpoch };
+        var runs = new List<RunRecord> { Run(0, 1), Run(1, 3) };
+        Assert.Equal(2L, new GridSearch().Next(small, 1, runs)!.Config["x"]);
+        Assert.Equal(3L, new GridSearch().Next(wide, 1, runs)!.Config["x"]); // y is missing from these runs: no point taken
+        runs.Add(Run(2, 2));
+        Assert.Null(new GridSearch().Next(small, 1, runs));
+    }
+
+    [Fact]
     public void Grid_of_constants_only_is_one_run()
     {
         Assert.Single(Drain(Configs.Parse("method: grid\nparameters:\n  x: {value: 5}\n  y: {value: b}\n"), new GridSearch()));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sweeps.Engine.Config;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Space;
@@ -15,35 +16,51 @@ public sealed class GridSearch : ISearchMethod
     {
         var leaves = config.Parameters.Leaves;
         var axes = leaves.Select(Axis).ToList();
-        var taken = new HashSet<string>(runs.Select(r => PointKey(leaves, r.Config)));
-        var index = new int[axes.Count];
-        var values = new object?[axes.Count];
-        while (true)
+        // Each point is its number in W&B's order (mixed radix, last axis fastest): the runs' points become a set
+        // of numbers and the next point is the first number not in it, with no string per grid point.
+        var positions = axes.Select(axis => axis.Select((v, i) => (v.Key, i)).ToDictionary(x => x.Key, x => x.i)).ToList();
+        var taken = new HashSet<long>();
+        foreach (var run in runs) if (CachedPointNumber(config, leaves, positions, run.Config) is long n) taken.Add(n);
+        var size = axes.Aggregate(1L, (product, axis) => product * axis.Count);
+        for (var point = 0L; point < size; point++)
         {
-            for (var i = 0; i < axes.Count; i++) values[i] = axes[i][index[i]].Value;
-            var key = string.Join('\u001f', axes.Select((axis, i) => axis[index[i]].Key));
-            if (taken.Add(key)) return new Suggestion(config.Parameters.ToConfig(values));
-            if (!Advance(index, axes)) return null;
+            if (taken.Contains(point)) continue;
+            var values = new object?[axes.Count];
+            var rest = point;
+            for (var i = axes.Count - 1; i >= 0; i--) { values[i] = axes[i][(int)(rest % axes[i].Count)].Value; rest /= axes[i].Count; }
+            return new Suggestion(config.Parameters.ToConfig(values));
         }
+        return null;
+    }
+
+    // A run's point number never changes (its parameters and the sweep's config are fixed), and an agent asks for
+    // the next point once per run: remembering each run's number keeps a claim on a 10^5-point grid from decoding
+    // every earlier run again. A memo, not state: the answer is the same with or without it.
+    static readonly ConditionalWeakTable<Dictionary<string, object?>, Tuple<SweepConfig, long?>> Numbers = new();
+
+    static long? CachedPointNumber(SweepConfig config, IReadOnlyList<Parameter> leaves, List<Dictionary<string, int>> positions, Dictionary<string, object?> run)
+    {
+        if (Numbers.TryGetValue(run, out var known) && ReferenceEquals(known.Item1, config)) return known.Item2;
+        var number = PointNumber(leaves, positions, run);
+        Numbers.AddOrUpdate(run, Tuple.Create(config, number));
+        return number;
+    }
+
+    // A run's point number, or null when it has a value off the grid (it then takes no grid point).
+    static long? PointNumber(IReadOnlyList<Parameter> leaves, List<Dictionary<string, int>> positions, IReadOnlyDictionary<string, object?> config)
+    {
+        var number = 0L;
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            if (!ParameterSpace.TryGetValue(config, leaves[i], out var v) || !positions[i].TryGetValue(TreeValue.Key(v), out var position)) return null;
+            number = number * positions[i].Count + position;
+        }
+        return number;
     }
 
     /// <summary>How many distinct points the grid has.</summary>
     public static long Size(SweepConfig config) =>
         config.Parameters.Leaves.Aggregate(1L, (n, p) => n * Axis(p).Count);
-
-    // Odometer step: the last axis moves fastest.
-    static bool Advance(int[] index, List<List<(object? Value, string Key)>> axes)
-    {
-        for (var i = axes.Count - 1; i >= 0; i--)
-        {
-            if (++index[i] < axes[i].Count) return true;
-            index[i] = 0;
-        }
-        return false;
-    }
-
-    static string PointKey(IReadOnlyList<Parameter> leaves, IReadOnlyDictionary<string, object?> config) =>
-        string.Join('\u001f', leaves.Select(p => ParameterSpace.TryGetValue(config, p, out var v) ? TreeValue.Key(v) : "\u0000missing"));
 
     /// <summary>The distinct values of one grid axis, in order, with their identity keys.</summary>
     static List<(object? Value, string Key)> Axis(Parameter p)
