@@ -18,7 +18,7 @@ internal sealed class StopWatch : IDisposable
     readonly string? _metric;
     readonly Timer _timer;
     readonly ConcurrentDictionary<string, RunContext> _mine = new();
-    readonly Dictionary<string, (HistoryTail Tail, List<double> Values)> _histories = new();
+    readonly Dictionary<string, (HistoryTail Tail, List<double> Values, bool Complete)> _histories = new();
     int _busy;
 
     public StopWatch(SweepHandle sweep, IEarlyTermination? rule, string? metric, TimeSpan interval)
@@ -45,7 +45,7 @@ internal sealed class StopWatch : IDisposable
                 return;
             }
             if (_rule is null || _metric is null) return;
-            var progress = sweep.Runs.Select(r => new RunProgress(r.Id, r.State, ValuesOf(r.Id))).ToList();
+            var progress = sweep.Runs.Select(r => new RunProgress(r.Id, r.State, ValuesOf(r))).ToList();
             foreach (var stop in _rule.Evaluate(sweep.Config, progress))
                 if (_mine.TryGetValue(stop.RunId, out var run)) run.RequestStop(stop.Reason);
         }
@@ -53,10 +53,18 @@ internal sealed class StopWatch : IDisposable
         finally { Volatile.Write(ref _busy, 0); }
     }
 
-    List<double> ValuesOf(string runId)
+    // A run's history is read on from where the last look stopped; once the run has ended and been read after that,
+    // it cannot grow, so a sweep with thousands of ended runs costs no file reads per tick.
+    List<double> ValuesOf(RunRecord run)
     {
-        if (!_histories.TryGetValue(runId, out var h)) _histories[runId] = h = (new HistoryTail(_sweep.RunDirectory(runId)), []);
-        h.Values.AddRange(RunProgress.MetricValues(h.Tail.ReadNew(), _metric!)); // only called with a rule, which has a metric
+        if (!_histories.TryGetValue(run.Id, out var h)) h = (new HistoryTail(_sweep.RunDirectory(run.Id)), [], false);
+        if (!h.Complete)
+        {
+            var ended = run.State.IsTerminal(); // judged before reading: rows written before the end are all there
+            h.Values.AddRange(RunProgress.MetricValues(h.Tail.ReadNew(), _metric!)); // only called with a rule, which has a metric
+            h.Complete = ended;
+        }
+        _histories[run.Id] = h;
         return h.Values;
     }
 
