@@ -60,10 +60,23 @@ function Invoke-Build {
     Invoke-Pwsh -File (Join-Path $root 'build/New-MamlHelp.ps1') -ModulePath (Join-Path $moduleOut 'Sweeps.psd1') `
         -HelpData (Join-Path $root 'src/Module/help/Sweeps.Help.psd1') -OutFile (Join-Path $moduleOut 'en-US/Sweeps.dll-Help.xml')
     "Module: $moduleOut"
-    # The `sweeps` host: portable publish (a RID-specific one loses PowerShell's built-in modules), the module beside it.
+    # The `sweeps` host, ReadyToRun-compiled for this machine: PowerShell from NuGet is not precompiled, and JIT-compiling
+    # it doubled the host's start-up (0.93 s against 0.42 s for `sweeps ls`). A RID-specific publish leaves PowerShell's
+    # built-in modules under runtimes/, where $PSHOME/Modules must have them. Without the crossgen package (offline),
+    # the portable publish still works.
     $hostOut = Join-Path $out 'host'
     Remove-Item -Recurse -Force $hostOut -ErrorAction Ignore
-    dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut --no-build --nologo -v quiet
+    $rid = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut -r $rid --self-contained false -p:PublishReadyToRun=true --nologo -v quiet
+    if ($LASTEXITCODE -eq 0) {
+        Copy-Item -Recurse (Join-Path $hostOut "runtimes/$(if ($IsWindows) { 'win' } else { 'unix' })/lib/net10.0/Modules") (Join-Path $hostOut 'Modules')
+    }
+    else {
+        Write-Warning "ReadyToRun publish of the host for $rid failed; publishing it portable (slower start-up)."
+        Remove-Item -Recurse -Force $hostOut -ErrorAction Ignore
+        dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut --no-build --nologo -v quiet
+        if ($LASTEXITCODE -ne 0) { throw 'dotnet publish of the host failed' }
+    }
     Copy-Item -Recurse $moduleOut (Join-Path $hostOut 'Sweeps')
     $launcher = Join-Path $hostOut 'sweeps'
     Set-Content $launcher "#!/bin/sh`nexec dotnet `"`$(dirname `"`$0`")/Sweeps.Host.dll`" `"`$@`"" -NoNewline
