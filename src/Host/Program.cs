@@ -25,6 +25,8 @@ namespace Sweeps.Host
               ls                            list the sweeps
               results ID [--top N] [--format table|csv|json]
                                             the runs with their parameters and metrics
+              importance ID [--format table|csv|json]
+                                            each parameter's importance and correlation with the metric
               report ID -o FILE             write the HTML report
               pause|resume|stop|cancel ID   change the sweep's state
               run SCRIPT.ps1 [ARGS...]      run a PowerShell script with the Sweeps module loaded
@@ -53,6 +55,7 @@ namespace Sweeps.Host
                     "agent" => Agent(shell, args),
                     "ls" => shell.Print("Get-Sweep", new(), format: "table"),
                     "results" => shell.Print("Get-SweepResult", WithTop(new() { ["Sweep"] = Arg(args, 0, "ID") }, args), format: Take(args, "--format") ?? "table"),
+                    "importance" => shell.Print("Get-SweepParameterImportance", new() { ["Sweep"] = Arg(args, 0, "ID") }, format: Take(args, "--format") ?? "table"),
                     "report" => shell.Print("Export-SweepReport", new() { ["Sweep"] = Arg(args, 0, "ID"), ["Path"] = Take(args, "-o") ?? Take(args, "--output") ?? throw new UsageException("report needs -o FILE"), ["Force"] = true }, select: "FullName"),
                     "pause" => shell.Print("Suspend-Sweep", new() { ["Sweep"] = Arg(args, 0, "ID") }),
                     "resume" => shell.Print("Resume-Sweep", new() { ["Sweep"] = Arg(args, 0, "ID") }),

@@ -54,6 +54,11 @@ Describe 'the sweeps host' {
         @($runs.Id | Sort-Object -Unique) | Should -HaveCount 6
         @($runs | Where-Object State -EQ 'finished') | Should -HaveCount 6
         ($runs | ForEach-Object loss | Where-Object { $_ -gt 0 }) | Should -HaveCount 6
+        $importance = Invoke-Sweeps --store $store importance $id --format json
+        $importance.Code | Should -Be 0
+        $effects = ($importance.Out -join "`n") | ConvertFrom-Json
+        $effects.Parameter | Should -Not -BeNullOrEmpty
+        $effects.Runs | Sort-Object -Unique | Should -Be 6
     }
 
     It 'exits 4 for an invalid config and 5 for an unknown sweep, with one error line on stderr' {
