@@ -67,7 +67,9 @@ function Invoke-Build {
     $hostOut = Join-Path $out 'host'
     Remove-Item -Recurse -Force $hostOut -ErrorAction Ignore
     $rid = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-    dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut -r $rid --self-contained false -p:PublishReadyToRun=true --nologo -v quiet
+    # A failing native command throws here ($PSNativeCommandUseErrorActionPreference): catch it for the fallback.
+    try { dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut -r $rid --self-contained false -p:PublishReadyToRun=true --nologo -v quiet }
+    catch { Write-Verbose $_ }
     if ($LASTEXITCODE -eq 0) {
         Copy-Item -Recurse (Join-Path $hostOut "runtimes/$(if ($IsWindows) { 'win' } else { 'unix' })/lib/net10.0/Modules") (Join-Path $hostOut 'Modules')
     }

@@ -129,7 +129,7 @@ namespace Sweeps.Host
             iss.ImportPSModule(Path.Combine(AppContext.BaseDirectory, "Sweeps", "Sweeps.psd1"));
             _runspace = RunspaceFactory.CreateRunspace(iss);
             _runspace.Open();
-            _runspace.SessionStateProxy.Path.SetLocation(Environment.CurrentDirectory);
+            _runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(Environment.CurrentDirectory)); // a folder named a[1] is not a pattern
         }
 
         public List<PSObject> LastOutput { get; private set; } = [];

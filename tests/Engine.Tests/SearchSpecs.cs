@@ -56,6 +56,17 @@ public sealed class SearchSpecs
     }
 
     [Fact]
+    public void A_grid_of_more_than_2_to_the_63_points_still_gives_its_points_in_order()
+    {
+        var yaml = "method: grid\nparameters:\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"  p{i:00}: {{values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}}\n"));
+        var config = Configs.Parse(yaml);
+        Assert.Equal(long.MaxValue, GridSearch.Size(config));
+        var points = Drain(config, new GridSearch(), max: 3);
+        Assert.Equal([0L, 1L, 2L], points.Select(p => (long)p["p19"]!));
+        Assert.All(points, p => Assert.Equal(0L, p["p00"]));
+    }
+
+    [Fact]
     public void Grid_of_constants_only_is_one_run()
     {
         Assert.Single(Drain(Configs.Parse("method: grid\nparameters:\n  x: {value: 5}\n  y: {value: b}\n"), new GridSearch()));

@@ -143,6 +143,31 @@ Describe 'Start-SweepAgent -ThrottleLimit' {
         $results | ForEach-Object { $_.loss | Should -Be ($_.x * 2 + 200) }
     }
 
+    It 'runs a function given as ${function:Name} in parallel runspaces, with and without $using:' {
+        $store = New-TestStore
+        $sweep = New-Sweep -Store $store -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ x = @{ values = 1, 2 } } }
+        $bonus = 5
+        function Train { param($Run) @{ loss = $Run.Config.x * 10 } }
+        function TrainWithBonus { param($Run) @{ loss = $Run.Config.x * 10 + $using:bonus } }
+        @($sweep | Start-SweepAgent -Store $store -ThrottleLimit 2 -ScriptBlock ${function:Train}).loss | Sort-Object | Should -Be 10, 20
+        $other = New-Sweep -Store $store -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ x = @{ values = 1, 2 } } }
+        @($other | Start-SweepAgent -Store $store -ThrottleLimit 2 -ScriptBlock ${function:TrainWithBonus}).loss | Sort-Object | Should -Be 15, 25
+    }
+
+    It 'leaves $using: in a block the training code itself runs in parallel to that block, and keeps names whole' {
+        $store = New-TestStore
+        $sweep = New-Sweep -Store $store -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ x = @{ values = 1, 2 } } }
+        $suffix = 'x'
+        $results = @($sweep | Start-SweepAgent -Store $store -ThrottleLimit 2 -ScriptBlock {
+            param($Run)
+            $inner = $Run.Config.x
+            $doubled = 1 | ForEach-Object -Parallel { $using:inner * 2 }  # the block's own $inner, not the caller's
+            @{ loss = $doubled; tag = "${using:suffix}_a" }
+        })
+        $results.loss | Sort-Object | Should -Be 2, 4
+        $results.tag | Sort-Object -Unique | Should -Be 'x_a'
+    }
+
     It 'starts each runspace in the caller''s current location, so relative paths work' {
         $store = New-TestStore
         $sweep = New-Sweep -Store $store -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ x = @{ values = 1, 2 } } }

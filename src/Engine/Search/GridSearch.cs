@@ -21,7 +21,7 @@ public sealed class GridSearch : ISearchMethod
         var positions = axes.Select(axis => axis.Select((v, i) => (v.Key, i)).ToDictionary(x => x.Key, x => x.i)).ToList();
         var taken = new HashSet<long>();
         foreach (var run in runs) if (CachedPointNumber(config, leaves, positions, run.Config) is long n) taken.Add(n);
-        var size = axes.Aggregate(1L, (product, axis) => product * axis.Count);
+        var size = Product(axes.Select(axis => (long)axis.Count));
         for (var point = 0L; point < size; point++)
         {
             if (taken.Contains(point)) continue;
@@ -53,14 +53,26 @@ public sealed class GridSearch : ISearchMethod
         for (var i = 0; i < leaves.Count; i++)
         {
             if (!ParameterSpace.TryGetValue(config, leaves[i], out var v) || !positions[i].TryGetValue(TreeValue.Key(v), out var position)) return null;
+            if (number > (long.MaxValue - position) / positions[i].Count) return null; // beyond any point the walk reaches
             number = number * positions[i].Count + position;
         }
         return number;
     }
 
     /// <summary>How many distinct points the grid has.</summary>
-    public static long Size(SweepConfig config) =>
-        config.Parameters.Leaves.Aggregate(1L, (n, p) => n * Axis(p).Count);
+    public static long Size(SweepConfig config) => Product(config.Parameters.Leaves.Select(p => (long)Axis(p).Count));
+
+    // Saturating: a grid of more than 2^63 points is, for every purpose, endless.
+    static long Product(IEnumerable<long> counts)
+    {
+        var product = 1L;
+        foreach (var count in counts)
+        {
+            if (count == 0) return 0;
+            product = product > long.MaxValue / count ? long.MaxValue : product * count;
+        }
+        return product;
+    }
 
     /// <summary>The distinct values of one grid axis, in order, with their identity keys.</summary>
     static List<(object? Value, string Key)> Axis(Parameter p)

@@ -27,18 +27,21 @@ internal sealed class HostGate : IDisposable
         }
     }
 
-    /// <summary>Waits for the gate; null when there is no gate or the wait timed out (the file lock then decides alone).</summary>
+    /// <summary>Waits for the gate; null when there is no gate or the wait ran out (the file lock then decides alone).</summary>
     public IDisposable? Enter(TimeSpan timeout, CancellationToken cancel)
     {
         if (_mutex is null) return null;
         try
         {
             // In slices, to notice cancellation: a named mutex cannot be waited on together with another handle on Unix.
+            // At most a few seconds: a gate held by a process that does not hold the file (stuck, or another user's
+            // process holding the same name) must not use up the lock's time-out; the file then decides alone.
+            var limit = TimeSpan.FromTicks(Math.Min(timeout.Ticks / 2, MaxWait.Ticks));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (!_mutex.WaitOne(CancelCheck))
             {
                 cancel.ThrowIfCancellationRequested();
-                if (clock.Elapsed > timeout) return null;
+                if (clock.Elapsed > limit) return null;
             }
             return new Entered(_mutex);
         }
@@ -48,7 +51,7 @@ internal sealed class HostGate : IDisposable
         }
     }
 
-    static readonly TimeSpan CancelCheck = TimeSpan.FromMilliseconds(100);
+    static readonly TimeSpan CancelCheck = TimeSpan.FromMilliseconds(100), MaxWait = TimeSpan.FromSeconds(5);
 
     public void Dispose() => _mutex?.Dispose();
 

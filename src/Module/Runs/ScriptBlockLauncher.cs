@@ -33,7 +33,8 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, UsingVariables usin
             _wrapper ??= ScriptBlock.Create(WrapperText);
             _sink ??= ScriptBlock.Create(SinkText);
             // Only a block with $using: references is re-created from its rewritten text; any other runs as given.
-            _block ??= usings.Any ? ScriptBlock.Create(usings.Text) : block;
+            // A block from a module is bound to that module again; a closure's captured variables are lost (documented).
+            _block ??= usings.Any ? block.Module?.NewBoundScriptBlock(ScriptBlock.Create(usings.Text)) ?? ScriptBlock.Create(usings.Text) : block;
             _wrapper.Invoke(_block, info, _sink, usings.Values);
             return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : RunOutcome.Finished;
         }

@@ -27,14 +27,17 @@ internal sealed class UsingVariables
     /// <summary>Reads the references of <paramref name="block"/> from <paramref name="caller"/>; throws when one is not set there.</summary>
     public static UsingVariables Of(ScriptBlock block, SessionState caller)
     {
-        var ast = block.Ast;
-        var references = ast.FindAll(a => a is UsingExpressionAst, searchNestedScriptBlocks: true)
+        // A function's block (${function:Train}) has the whole definition as its Ast: its body is what runs.
+        var root = block.Ast as ScriptBlockAst ?? ((FunctionDefinitionAst)block.Ast).Body;
+        var references = root.FindAll(a => a is UsingExpressionAst u && !IsSentAway(u, root), searchNestedScriptBlocks: true)
             .Select(a => UsingExpressionAst.ExtractUsingVariable((UsingExpressionAst)a))
             .OrderByDescending(v => v.Extent.StartOffset)
             .ToList();
         var values = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        if (references.Count == 0) return new UsingVariables(block.ToString(), values);
+
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var text = ast.Extent.Text;
+        var text = root.Extent.Text;
         foreach (var reference in references)
         {
             var name = reference.VariablePath.UserPath;
@@ -45,14 +48,36 @@ internal sealed class UsingVariables
                 rewritten = names[name] = Prefix + names.Count;
                 values[rewritten] = variable.Value;
             }
-            var start = reference.Extent.StartOffset - ast.Extent.StartOffset;
-            text = string.Concat(text.AsSpan(0, start), "$", rewritten, text.AsSpan(start + reference.Extent.Text.Length));
+            var start = reference.Extent.StartOffset - root.Extent.StartOffset;
+            // Braced, so a name character right after the reference ("${using:x}_a") does not join the name.
+            text = $"{text[..start]}${{{rewritten}}}{text[(start + reference.Extent.Text.Length)..]}";
         }
-        // A scriptblock literal's Ast includes its braces; its text (what ToString gives) does not.
-        var body = block.ToString();
-        if (ast.Extent.Text.Length == body.Length + 2 && ast.Extent.Text.StartsWith('{')) text = text[1..^1];
+        // A nested or function body's Ast includes its braces; the text to run does not.
+        if (text.StartsWith('{') && text.EndsWith('}') && root.Parent is not null) text = text[1..^1];
+        // Parameters declared outside a function's body (function Train($Run) { ... }) go back in as a param block.
+        if (block.Ast is FunctionDefinitionAst { Parameters: { Count: > 0 } parameters })
+            text = $"param({string.Join(", ", parameters.Select(p => p.Extent.Text))})\n{text}";
         return new UsingVariables(text, values);
     }
+
+    // $using: inside a block handed to a command that runs it elsewhere (ForEach-Object -Parallel, Invoke-Command,
+    // Start-Job, Start-ThreadJob) refers to the scope that runs that command, not to the agent's caller.
+    static bool IsSentAway(UsingExpressionAst reference, ScriptBlockAst root)
+    {
+        for (var ast = reference.Parent; ast is not null && ast != root; ast = ast.Parent)
+        {
+            if (ast is not ScriptBlockExpressionAst { Parent: CommandAst or CommandParameterAst } nested) continue;
+            var command = nested.Parent as CommandAst ?? (CommandAst)nested.Parent.Parent;
+            var name = command.GetCommandName();
+            if (name is not null && (RunsElsewhere.Contains(name)
+                || ForEachObject.Contains(name) && command.CommandElements.OfType<CommandParameterAst>().Any(p => "Parallel".StartsWith(p.ParameterName, StringComparison.OrdinalIgnoreCase) && p.ParameterName.Length >= 2)))
+                return true;
+        }
+        return false;
+    }
+
+    static readonly HashSet<string> ForEachObject = new(StringComparer.OrdinalIgnoreCase) { "ForEach-Object", "%", "foreach" };
+    static readonly HashSet<string> RunsElsewhere = new(StringComparer.OrdinalIgnoreCase) { "Invoke-Command", "icm", "Start-Job", "sajb", "Start-ThreadJob", "Start-RSJob" };
 }
 
 internal sealed class UsingVariableUndefinedException(string message) : InvalidOperationException(message);
