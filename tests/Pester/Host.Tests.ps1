@@ -29,6 +29,18 @@ Describe 'the sweeps host' {
         (Invoke-Sweeps frobnicate).Code | Should -Be 2
     }
 
+    It 'works in a folder whose name has brackets' {
+        $odd = Join-Path $TestDrive 'runs[1]'
+        $null = New-Item -ItemType Directory -Path $odd -Force
+        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in $hostDll, 'ls') { $psi.ArgumentList.Add($a) }
+        $psi.WorkingDirectory = $odd; $psi.RedirectStandardError = $true; $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
+        $p = [Diagnostics.Process]::Start($psi)
+        $err = $p.StandardError.ReadToEndAsync(); $null = $p.StandardOutput.ReadToEnd(); $p.WaitForExit()
+        $err.Result | Should -BeNullOrEmpty
+        $p.ExitCode | Should -Be 0
+    }
+
     It 'exits 2 with one line, not a stack trace, for a count that is not a number' {
         $r = Invoke-Sweeps agent abc123 --count lots
         $r.Code | Should -Be 2
