@@ -63,7 +63,7 @@ internal sealed class StopWatch : IDisposable
             var ended = run.State.IsTerminal(); // judged before reading: rows written before the end are all there
             h.Values.AddRange(RunProgress.MetricValues(h.Tail.ReadNew(), _metric!)); // only called with a rule, which has a metric
             // Not before its file has been seen: a network share can report a fresh file missing for a while.
-            h.Complete = ended && h.Tail.Exists;
+            h.Complete = ended && h.Tail.Seen;
         }
         _histories[run.Id] = h;
         return h.Values;

@@ -6,11 +6,10 @@ namespace Sweeps.Engine.Runs;
 /// <summary>Reads a run's history file incrementally: each call returns the complete rows appended since the last.</summary>
 public sealed class HistoryTail(string runDirectory)
 {
-    readonly string _path = Path.Combine(runDirectory, RunRecorder.HistoryFile);
     readonly JsonLinesTail _tail = new(Path.Combine(runDirectory, RunRecorder.HistoryFile));
 
-    /// <summary>Whether the history file exists (a run that has logged nothing yet may have none).</summary>
-    public bool Exists => File.Exists(_path);
+    /// <summary>Whether a read has found the history file (a run that has logged nothing yet may have none).</summary>
+    public bool Seen => _tail.Seen;
 
     public List<Dictionary<string, object?>> ReadNew()
     {

@@ -10,12 +10,16 @@ public sealed class JsonLinesTail(string path)
     long _offset;
     int _line;
 
+    /// <summary>Whether a read has found the file (a writer that has written nothing yet may not have made it).</summary>
+    public bool Seen { get; private set; }
+
     public List<(int Number, ReadOnlyMemory<byte> Line)> ReadNew()
     {
         lock (_gate)
         {
             var lines = new List<(int, ReadOnlyMemory<byte>)>();
             if (!File.Exists(path)) return lines;
+            Seen = true;
             byte[] bytes;
             using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
             {

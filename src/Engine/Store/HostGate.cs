@@ -8,9 +8,10 @@ namespace Sweeps.Engine.Store;
 /// woken the moment the holder releases it, instead of polling the lock file every millisecond, so the lock passes
 /// from one process to the next without idle gaps. It is only a fast path: the lock file stays the lock (agents on
 /// other machines see only the file), and where the mutex cannot be made (permissions, platform) or a wait on it
-/// times out, the file lock alone still excludes correctly.
+/// times out, the file lock alone still excludes correctly. The mutex lives as long as its FileLock (its
+/// finaliser closes it).
 /// </summary>
-internal sealed class HostGate : IDisposable
+internal sealed class HostGate
 {
     readonly Mutex? _mutex;
 
@@ -52,8 +53,6 @@ internal sealed class HostGate : IDisposable
     }
 
     static readonly TimeSpan CancelCheck = TimeSpan.FromMilliseconds(100), MaxWait = TimeSpan.FromSeconds(5);
-
-    public void Dispose() => _mutex?.Dispose();
 
     // A mutex is released by the thread that took it: the lock is always taken and released on one thread.
     sealed class Entered(Mutex mutex) : IDisposable

@@ -13,7 +13,7 @@ namespace Sweeps;
 /// </summary>
 internal sealed class RunspaceLauncher(UsingVariables block, MetricSpec? metric, string modulePath, string location) : IRunLauncher, IDisposable
 {
-    const string Wrapper = "param($__sweepsText, $__sweepsRun, $__sweepsUsing) foreach ($__sweepsName in $__sweepsUsing.Keys) { Set-Variable -Name $__sweepsName -Value $__sweepsUsing[$__sweepsName] }; & ([scriptblock]::Create($__sweepsText)) $__sweepsRun | & { process { $__sweepsRun.Log($_) } }";
+    const string Wrapper = "param($__sweepsText, $__sweepsRun, $__sweepsUsing) " + UsingVariables.DefineVariables + "; & ([scriptblock]::Create($__sweepsText)) $__sweepsRun | & { process { $__sweepsRun.Log($_) } }";
     static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
     readonly ThreadLocal<Runspace> _runspaces = new(() => Open(modulePath, location), trackAllValues: true);
 

@@ -19,7 +19,7 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, UsingVariables usin
     // the cmdlet's streams there: invoked from a cmdlet, they would otherwise go past the caller to the host.
     // Created per agent, not once per process: a scriptblock binds to the session state it first runs in, and that
     // must be this caller's.
-    const string WrapperText = "param($__sweepsBlock, $__sweepsRun, $__sweepsSink, $__sweepsUsing) foreach ($__sweepsName in $__sweepsUsing.Keys) { Set-Variable -Name $__sweepsName -Value $__sweepsUsing[$__sweepsName] }; & $__sweepsBlock $__sweepsRun *>&1 | & $__sweepsSink $__sweepsRun";
+    const string WrapperText = "param($__sweepsBlock, $__sweepsRun, $__sweepsSink, $__sweepsUsing) " + UsingVariables.DefineVariables + "; & $__sweepsBlock $__sweepsRun *>&1 | & $__sweepsSink $__sweepsRun";
     const string SinkText = "param($__sweepsRun) process { $__sweepsRun.Log($_) }";
     ScriptBlock? _wrapper, _sink, _block; // created at the first run, inside this agent's call
 

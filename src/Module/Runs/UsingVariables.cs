@@ -14,6 +14,9 @@ internal sealed class UsingVariables
 {
     public const string Prefix = "__sweepsUsing";
 
+    /// <summary>PowerShell that defines the rewritten variables from a <c>$__sweepsUsing</c> parameter holding <see cref="Values"/>.</summary>
+    public const string DefineVariables = "foreach ($__sweepsName in $__sweepsUsing.Keys) { Set-Variable -Name $__sweepsName -Value $__sweepsUsing[$__sweepsName] }";
+
     UsingVariables(string text, Hashtable values) => (Text, Values) = (text, values);
 
     /// <summary>The block's text with every <c>$using:</c> reference rewritten.</summary>
