@@ -1,0 +1,29 @@
+namespace Sweeps.Engine;
+
+/// <summary>
+/// What Sweeps accepts from users and programs, in one place. Every limit is enforced where the data comes in, with
+/// an error naming the key, so nothing that was accepted can later fail to be read back (docs/configuration.md).
+/// </summary>
+public static class Limits
+{
+    /// <summary>How deeply maps and lists may nest in a config or in a metric value (a flat map has depth 1).</summary>
+    public const int MaxValueDepth = 64;
+
+    /// <summary>
+    /// How deeply JSON the store reads may nest: a value of <see cref="MaxValueDepth"/> inside an event or a history
+    /// row, with room to spare. Readers allow more than writers ever write.
+    /// </summary>
+    public const int MaxStoredJsonDepth = MaxValueDepth + 16;
+
+    /// <summary>The largest config file or text read (a real sweep config is a few kilobytes).</summary>
+    public const int MaxConfigBytes = 1 << 20;
+
+    /// <summary>How many values a config may hold after YAML aliases are expanded (guards against "billion laughs").</summary>
+    public const int MaxConfigNodes = 100_000;
+
+    /// <summary>The most characters of a run's error kept in the journal; the whole text stays in the run's logs.</summary>
+    public const int MaxErrorChars = 4096;
+
+    /// <summary>The most bytes of a run's summary (as JSON) kept in the journal.</summary>
+    public const int MaxSummaryBytes = 256 * 1024;
+}
