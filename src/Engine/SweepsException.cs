@@ -11,6 +11,8 @@ public enum SweepsErrorKind
     SweepNotRunning,
     StoreCorrupt,
     StoreUnavailable,
+    /// <summary>The store's disk (or quota) is full.</summary>
+    StoreFull,
     LockTimeout,
     InvalidArgument,
     ProgramNotFound,

@@ -112,7 +112,7 @@ public sealed class AgentSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         var claim = sweep.Claim("elsewhere-1-abcd")!;
-        var beat = Heartbeat.PathFor(sweep.Directory, "elsewhere-1-abcd");
+        var beat = AgentLiveness.HeartbeatPath(sweep.Directory, "elsewhere-1-abcd");
         Directory.CreateDirectory(Path.GetDirectoryName(beat)!);
         File.WriteAllText(beat, "{\"Host\":\"another-host\",\"Pid\":1,\"ProcessStart\":1}");
         Assert.NotNull(sweep.Claim(new ClaimRequest("me", TimeSpan.FromSeconds(30))));

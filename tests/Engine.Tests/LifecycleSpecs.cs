@@ -70,7 +70,7 @@ public sealed class LifecycleSpecs : IDisposable
     public void A_sweep_with_an_agent_alive_on_it_is_not_removed_unless_forced()
     {
         var sweep = _temp.Create(Random);
-        using (new Agents.Heartbeat(sweep.Directory, "me-1-abcd", TimeSpan.FromSeconds(5)))
+        using (new Agents.Heartbeat(sweep.Directory, "me-1-abcd", TimeSpan.FromSeconds(5), sweep.Clock))
         {
             sweep.Claim("me-1-abcd");
             Assert.Equal(SweepsErrorKind.SweepInUse, Assert.Throws<SweepsException>(() => _temp.Store.Remove(sweep)).Kind);

@@ -37,5 +37,6 @@ public sealed record AgentOptions
     /// <summary>How often a waiting agent looks whether a paused sweep was resumed.</summary>
     public TimeSpan PausePollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    public static string NewAgentId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Store.ShortId.New()[..4]}";
+    /// <summary>A fresh id: readable (host and pid) and unique by its random part, never by host and pid alone.</summary>
+    public static string NewAgentId() => $"{Store.StoreIds.Sanitize(Environment.MachineName)}-{Environment.ProcessId}-{Store.ShortId.New()}";
 }

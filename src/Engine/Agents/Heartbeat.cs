@@ -1,85 +1,59 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Sweeps.Engine.Store;
 
 namespace Sweeps.Engine.Agents;
 
 /// <summary>
-/// An agent's proof of life: <c>agents/&lt;agent id&gt;.json</c> in the sweep folder, rewritten every interval. Its
-/// modification time is the last beat; it names the process so an agent on the same host can tell at once that it
-/// died. Heartbeats live outside the journal so they never grow it.
+/// An agent's proof of life: its heartbeat file in the sweep folder (<see cref="AgentLiveness"/>), rewritten every
+/// interval. Its modification time, stamped by the store's file system, is the last beat; it names the process so an
+/// agent on the same machine can tell at once that it died. Each beat also tells the store's clock how far the local
+/// clock is off. Heartbeats live outside the journal so they never grow it.
 /// </summary>
 public sealed class Heartbeat : IDisposable
 {
     readonly string _path;
     readonly Timer _timer;
-    readonly string _body;
+    readonly byte[] _body;
+    readonly StoreClock _clock;
+    readonly object _sync = new();
+    bool _stopped;
 
-    public Heartbeat(string sweepDirectory, string agentId, TimeSpan interval)
+    public Heartbeat(string sweepDirectory, string agentId, TimeSpan interval, StoreClock clock)
     {
-        var dir = Path.Combine(sweepDirectory, "agents");
-        Directory.CreateDirectory(dir);
-        _path = PathFor(sweepDirectory, agentId);
-        using var me = Process.GetCurrentProcess();
-        _body = JsonSerializer.Serialize(new Owner(Environment.MachineName, Environment.ProcessId, me.StartTime.ToUniversalTime().Ticks));
+        Directory.CreateDirectory(Path.Combine(sweepDirectory, AgentLiveness.Folder));
+        _path = AgentLiveness.HeartbeatPath(sweepDirectory, agentId);
+        _clock = clock;
+        _body = JsonSerializer.SerializeToUtf8Bytes(new AgentLiveness.Beat(ProcessIdentity.Current));
         Beat();
         _timer = new Timer(_ => Beat(), null, interval, interval);
     }
 
-    public static string PathFor(string sweepDirectory, string agentId) => Path.Combine(sweepDirectory, "agents", agentId + ".json");
-
+    // Written aside and moved into place, so a reader never sees it half written.
     void Beat()
     {
-        try { File.WriteAllText(_path, _body); }
-        catch (IOException) { } // a missed beat is retried at the next interval
-        catch (UnauthorizedAccessException) { }
+        lock (_sync) if (!_stopped) Write();
+    }
+
+    void Write()
+    {
+        var fresh = $"{_path}.{Guid.NewGuid():N}.new";
+        try
+        {
+            var before = _clock.LocalNow;
+            File.WriteAllBytes(fresh, _body);
+            File.Move(fresh, _path, overwrite: true);
+            _clock.Sample(_path, before);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(fresh); } catch (Exception) { } // a missed beat is retried at the next interval
+        }
     }
 
     public void Dispose()
     {
+        lock (_sync) _stopped = true; // no beat after this one can bring the file back
         _timer.Dispose();
-        try { File.Delete(_path); } catch (IOException) { }
+        try { File.Delete(_path); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
-
-    /// <summary>Whether the agent that owns a heartbeat file is alive: its process exists (same host) and it beat recently.</summary>
-    public static bool IsAlive(string sweepDirectory, string agentId, TimeSpan timeout, out string why)
-    {
-        var path = PathFor(sweepDirectory, agentId);
-        DateTime last;
-        Owner? owner;
-        try
-        {
-            if (!File.Exists(path)) { why = $"agent {agentId} has no heartbeat"; return false; }
-            last = File.GetLastWriteTimeUtc(path);
-            owner = JsonSerializer.Deserialize<Owner>(File.ReadAllText(path));
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
-        {
-            why = ""; return true; // being rewritten: judge at the next claim
-        }
-        if (owner is not null && owner.Host == Environment.MachineName && !ProcessIsAlive(owner.Pid, owner.ProcessStart))
-        {
-            why = $"agent {agentId} (process {owner.Pid}) is gone"; return false;
-        }
-        if (DateTime.UtcNow - last > timeout)
-        {
-            why = $"agent {agentId} sent no heartbeat for {(DateTime.UtcNow - last).TotalSeconds:0} s"; return false;
-        }
-        why = "";
-        return true;
-    }
-
-    internal static bool ProcessIsAlive(int pid, long startTicks)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            // .NET derives the start time from the boot clock, which jitters by microseconds between calls.
-            return Math.Abs(p.StartTime.ToUniversalTime().Ticks - startTicks) < TimeSpan.TicksPerSecond;
-        }
-        catch (ArgumentException) { return false; }
-        catch (InvalidOperationException) { return false; }
-        catch (Exception) { return true; } // cannot tell: let the timeout decide
-    }
-
-    sealed record Owner(string Host, int Pid, long ProcessStart);
 }

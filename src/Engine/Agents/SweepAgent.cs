@@ -38,7 +38,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
 
     IEnumerable<AgentEvent> RunOnCallerThread(CancellationToken cancel)
     {
-        using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval);
+        using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval, sweep.Clock);
         using var stops = WatchForStops();
         var claim = FirstClaim(cancel);
         while (claim is not null)
@@ -51,7 +51,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
 
     IEnumerable<AgentEvent> RunOnWorkers(CancellationToken cancel)
     {
-        using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval);
+        using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval, sweep.Clock);
         using var stops = WatchForStops();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var events = new BlockingCollection<AgentEvent>();

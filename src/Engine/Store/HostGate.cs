@@ -7,42 +7,84 @@ namespace Sweeps.Engine.Store;
 /// A named mutex per lock file, shared by the processes of one machine. Agents on one machine queue on it and are
 /// woken the moment the holder releases it, instead of polling the lock file every millisecond, so the lock passes
 /// from one process to the next without idle gaps. It is only a fast path: the lock file stays the lock (agents on
-/// other machines see only the file), and where the mutex cannot be made (permissions, platform) or a wait on it
-/// times out, the file lock alone still excludes correctly. The mutex lives as long as its FileLock (its
-/// finaliser closes it).
+/// other machines see only the file), and where the mutex cannot be made or does not help, the file alone decides.
+/// <para>
+/// It must never cost more than it saves. Its name is derived from a random key kept beside the lock, readable only
+/// by the user who made it, so no other user can take the name and stall agents. A gate whose holder does not hold
+/// the lock file (a process stopped between the two, or one that died) is noticed within a fraction of a second and
+/// bypassed for a while, as is a gate waited on for a few seconds.
+/// </para>
 /// </summary>
 internal sealed class HostGate
 {
+    const string KeyFile = "gate.key";
+    static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(100), MaxWait = TimeSpan.FromSeconds(5), Bypass = TimeSpan.FromSeconds(30);
+
+    readonly string _lockPath;
     readonly Mutex? _mutex;
+    long _bypassUntil; // Environment.TickCount64
 
     public HostGate(string lockPath)
     {
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(System.IO.Path.GetFullPath(lockPath))))[..32];
+        _lockPath = lockPath;
+        if (Secret(Path.GetDirectoryName(Path.GetFullPath(lockPath))!) is not { } secret) return;
+        var hash = Convert.ToHexString(SHA256.HashData([.. secret, .. Encoding.UTF8.GetBytes(Path.GetFullPath(lockPath))]))[..32];
         // Global: visible to every login session of the machine (agents started from different terminals or services).
         foreach (var name in new[] { $"Global\\sweeps-{hash}", $"sweeps-{hash}" })
         {
-            // Any failure to make it (permissions on the shared-memory folder, another user's mutex, the platform)
-            // only means no fast path.
+            // Any failure to make it (permissions on the shared-memory folder, the platform) only means no fast path.
             try { _mutex = new Mutex(false, name); break; }
             catch (Exception) { }
         }
     }
 
-    /// <summary>Waits for the gate; null when there is no gate or the wait ran out (the file lock then decides alone).</summary>
-    public IDisposable? Enter(TimeSpan timeout, CancellationToken cancel)
+    // The key: made once per sweep folder, readable and writable by its owner only. Null where it cannot be made or
+    // read (a read-only store, another user's key): no fast path then.
+    static byte[]? Secret(string folder)
     {
-        if (_mutex is null) return null;
+        var path = Path.Combine(folder, KeyFile);
         try
         {
-            // In slices, to notice cancellation: a named mutex cannot be waited on together with another handle on Unix.
-            // At most a few seconds: a gate held by a process that does not hold the file (stuck, or another user's
-            // process holding the same name) must not use up the lock's time-out; the file then decides alone.
+            if (!File.Exists(path))
+            {
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                var fresh = path + $".{Guid.NewGuid():N}";
+                try
+                {
+                    using (var fs = new FileStream(fresh, options)) fs.Write(RandomNumberGenerator.GetBytes(32));
+                    File.Move(fresh, path, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(path)) { } // another process made it first: use theirs
+                finally { File.Delete(fresh); }
+            }
+            var key = File.ReadAllBytes(path);
+            return key.Length == 32 ? key : null;
+        }
+        catch (Exception) { return null; }
+    }
+
+    /// <summary>Waits for the gate; null when there is no gate or it is bypassed (the file lock then decides alone).</summary>
+    public IDisposable? Enter(TimeSpan timeout, CancellationToken cancel)
+    {
+        if (_mutex is null || Environment.TickCount64 < Interlocked.Read(ref _bypassUntil)) return null;
+        try
+        {
+            // In slices, to notice cancellation (a named mutex cannot be waited on together with another handle on
+            // Unix) and a holder that does not hold the file.
             var limit = TimeSpan.FromTicks(Math.Min(timeout.Ticks / 2, MaxWait.Ticks));
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (!_mutex.WaitOne(CancelCheck))
+            var fileFree = 0;
+            while (!_mutex.WaitOne(Slice))
             {
                 cancel.ThrowIfCancellationRequested();
-                if (clock.Elapsed > limit) return null;
+                // A gate's holder takes the file at once: a gate held while the file stays free is stuck.
+                fileFree = File.Exists(_lockPath) ? 0 : fileFree + 1;
+                if (fileFree >= 2 || clock.Elapsed > limit)
+                {
+                    Interlocked.Exchange(ref _bypassUntil, Environment.TickCount64 + (long)Bypass.TotalMilliseconds);
+                    return null;
+                }
             }
             return new Entered(_mutex);
         }
@@ -51,8 +93,6 @@ internal sealed class HostGate
             return new Entered(_mutex); // its holder died holding it: it is ours now
         }
     }
-
-    static readonly TimeSpan CancelCheck = TimeSpan.FromMilliseconds(100), MaxWait = TimeSpan.FromSeconds(5);
 
     // A mutex is released by the thread that took it: the lock is always taken and released on one thread.
     sealed class Entered(Mutex mutex) : IDisposable

@@ -1,20 +1,39 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Sweeps.Engine.Store;
 
 /// <summary>
-/// The append-only journal file: JSON lines, each flushed to disk before the append returns. Reads are
-/// incremental from the last offset. A last line without its newline is either being written (left for later)
-/// or, when the reader holds the lock, torn by a crash: it is completed if it is a whole event, else cut off and
-/// kept in a side file. Any other bad line stops the replay with its line number; nothing is ever skipped.
+/// The append-only journal file: JSON lines, appended with the operating system's own append and flushed to disk
+/// before the append returns, so no writer can overwrite another's lines. Reads are incremental from the last offset.
+/// <para>
+/// Every event carries its place in the sequence of events (<see cref="JournalEvent.Seq"/>): how many events its
+/// writer had read when it decided it. An event that finds a different number before it was appended by a writer
+/// that lost the lock while deciding (paused past the stale time), and every reader ignores it, with the rest of its
+/// change. A writer reads its own lines back by the same rule, so it knows whether its change counts.
+/// </para>
+/// <para>
+/// A last line without its newline is either being written (left for later) or, when the reader holds the lock,
+/// torn by a crash or a full disk: it gets its newline and, unless it is a whole event, a <see cref="TornLine"/>
+/// after it so every reader skips it. The journal is never cut. Any other bad line stops the replay with its line
+/// number. Lines keep their meaning whatever happens to the bytes around them (a byte order mark, CRLF line ends,
+/// a damaged line removed by hand).
+/// </para>
 /// </summary>
 public sealed class Journal(string path)
 {
+    static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
     long _offset;
     int _lines;
+    long _events;         // events that counted so far: the next one's sequence number
+    bool _previousCounted = true;
 
     public string Path { get; } = path;
+
+    /// <summary>How many events were ignored because their writer had lost the lock (for diagnostics and tests).</summary>
+    public int Rejected { get; private set; }
+
+    string Store => System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Path)) ?? Path;
 
     /// <summary>Reads the events appended since the last call, each with its 1-based line number.</summary>
     /// <param name="holdingLock">True when the caller holds the sweep lock, so an unterminated tail is a torn write to repair.</param>
@@ -22,88 +41,147 @@ public sealed class Journal(string path)
     public List<(JournalEvent Event, int Line)> ReadNew(bool holdingLock)
     {
         var events = new List<(JournalEvent, int)>();
-        byte[] bytes;
+        for (var second = false; ; second = true)
+        {
+            var bytes = ReadFrom(_offset);
+            var start = 0;
+            if (_offset == 0 && bytes.AsSpan().StartsWith(Bom)) { start = Bom.Length; _offset = Bom.Length; } // saved by an editor
+            var waiting = false;
+            while (start < bytes.Length)
+            {
+                var end = Array.IndexOf(bytes, (byte)'\n', start);
+                if (end < 0) break;
+                var next = ReadLine(bytes, start, end, final: holdingLock || second, events);
+                if (next < 0) { waiting = true; break; }
+                start = next;
+            }
+            if (second || start == bytes.Length) return events;
+            if (waiting) Thread.Sleep(50);                          // a bad line whose TornLine may be a moment away
+            else if (holdingLock) RepairTail(bytes.AsSpan(start)); // then read what it completed like any other line
+            else return events;                                     // a line being written: read at the next look
+        }
+    }
+
+    // Reads the complete line [start, end) (with the TornLine after it, if it is one); returns where the next line
+    // starts, or -1 to stop before a bad line that is not final yet, and keeps the offset and line count in step.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    int ReadLine(byte[] bytes, int start, int end, bool final, List<(JournalEvent, int)> events)
+    {
+        var line = bytes.AsSpan(start, end - start);
+        if (IsBlank(line)) { _lines++; _offset += end + 1 - start; return end + 1; }
+        JournalEvent e;
+        try { e = JournalEvent.Parse(line); }
+        catch (FormatException problem)
+        {
+            // A torn line is followed by the TornLine that forgives it (a blank line between when another write
+            // completed the line first). A TornLine only ever forgives a line that is not an event anyway.
+            var (markerStart, markerEnd) = NextLine(bytes, end + 1);
+            if (markerEnd < 0 && !final) return -1; // its TornLine may be on its way
+            if (markerEnd > 0 && TryParse(bytes.AsSpan(markerStart, markerEnd - markerStart)) is TornLine)
+            {
+                _lines += 1 + bytes.AsSpan(end, markerEnd - end).Count((byte)'\n');
+                _offset += markerEnd + 1 - start;
+                return markerEnd + 1;
+            }
+            throw Corrupt(_lines + 1, problem.Message);
+        }
+        _lines++;
+        _offset += end + 1 - start;
+        if (e is TornLine) return end + 1; // nothing torn before it: a late repair by a writer that lost the lock
+        if (Counts(e)) { _events++; events.Add((e, _lines)); }
+        else Rejected++;
+        return end + 1;
+    }
+
+    // An event counts when it was decided on exactly the events before it, and, within a change, when the change's
+    // earlier events counted too. Events from before sequence numbers always count.
+    bool Counts(JournalEvent e)
+    {
+        var counts = e.Seq is not long seq || seq == _events && (!e.ContinuesChange || _previousCounted);
+        _previousCounted = counts;
+        return counts;
+    }
+
+    static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim((byte)' ').Trim((byte)'\r').IsEmpty;
+
+    // The next line that is not blank, from a line start: its start and the index of its newline (-1 if incomplete).
+    static (int Start, int End) NextLine(byte[] bytes, int from)
+    {
+        while (from < bytes.Length)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', from);
+            if (end < 0) return (from, -1);
+            if (!IsBlank(bytes.AsSpan(from, end - from))) return (from, end);
+            from = end + 1;
+        }
+        return (from, -1);
+    }
+
+    static JournalEvent? TryParse(ReadOnlySpan<byte> line)
+    {
+        try { return JournalEvent.Parse(line); }
+        catch (FormatException) { return null; }
+    }
+
+    byte[] ReadFrom(long offset)
+    {
         try
         {
             using var fs = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            if (fs.Length < _offset)
-                throw Corrupt(_lines, $"the journal is shorter ({fs.Length} bytes) than what was already read ({_offset} bytes): it was truncated or replaced");
-            if (fs.Length == _offset) return events;
-            fs.Seek(_offset, SeekOrigin.Begin);
-            bytes = new byte[fs.Length - _offset];
+            if (fs.Length < offset)
+                throw Corrupt(_lines, $"the journal is shorter ({fs.Length} bytes) than what was already read ({offset} bytes): it was truncated or replaced");
+            if (fs.Length == offset) return [];
+            fs.Seek(offset, SeekOrigin.Begin);
+            var bytes = new byte[fs.Length - offset];
             fs.ReadExactly(bytes);
+            return bytes;
         }
-        catch (FileNotFoundException e) { throw new SweepsException(SweepsErrorKind.StoreCorrupt, $"The journal '{Path}' is missing.", e); }
-        catch (DirectoryNotFoundException e) { throw new SweepsException(SweepsErrorKind.StoreCorrupt, $"The journal '{Path}' is missing.", e); }
-        catch (UnauthorizedAccessException e) { throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot read the journal '{Path}': {e.Message}", e); }
-
-        var start = 0;
-        for (var i = 0; i < bytes.Length; i++)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            if (bytes[i] != (byte)'\n') continue;
-            ParseLine(bytes.AsSpan(start, i - start), events);
-            _offset += i + 1 - start;
-            start = i + 1;
+            throw new SweepsException(SweepsErrorKind.StoreCorrupt, $"The journal '{Path}' is missing.", e);
         }
-        if (start < bytes.Length && holdingLock) RepairTail(bytes.AsSpan(start), events);
-        return events;
+        catch (Exception e) when (e is not SweepsException && StoreErrors.IsStoreFailure(e)) { throw StoreErrors.From(e, "read the journal", Path, Store); }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
-    void ParseLine(ReadOnlySpan<byte> line, List<(JournalEvent, int)> events)
+    // Only called under the lock: no one else should be writing, so an unterminated tail is a torn write. It gets its
+    // newline, and a TornLine after it unless it is a whole event; it is never cut, so a writer that wrongly believes
+    // it holds the lock can never remove lines another writer appended.
+    void RepairTail(ReadOnlySpan<byte> tail)
     {
-        _lines++;
-        if (line.Trim((byte)' ').Trim((byte)'\r').IsEmpty) return;
-        try { events.Add((JournalEvent.Parse(line), _lines)); }
-        catch (FormatException e) { throw Corrupt(_lines, e.Message); }
+        var repair = TryParse(tail) is not null ? "\n"u8.ToArray()
+            : [.. "\n"u8, .. new TornLine(DateTimeOffset.UtcNow).ToUtf8(), .. "\n"u8];
+        Write(repair, "repair the journal's torn last line");
     }
 
-    // Only called under the lock: no one else can be writing, so an unterminated tail is a torn write.
-    void RepairTail(ReadOnlySpan<byte> tail, List<(JournalEvent, int)> events)
+    /// <summary>
+    /// Appends the events of one change, decided on everything read so far (the caller holds the lock and has read
+    /// to the end), then reads back what the journal holds from there, by the rule every reader applies. Returns
+    /// whether the change counts, and the events that counted after it (written by others meanwhile) or, when it does
+    /// not count, every event that counted in its place; either way the caller's state must take them in.
+    /// </summary>
+    public (bool Counted, List<(JournalEvent Event, int Line)> Others) Append(IReadOnlyList<JournalEvent> events)
     {
-        JournalEvent? whole = null;
-        try { whole = JournalEvent.Parse(tail); }
-        catch (FormatException) { }
-        using var fs = new FileStream(Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        if (whole is not null)
-        {
-            fs.Seek(0, SeekOrigin.End);
-            fs.WriteByte((byte)'\n');
-            fs.Flush(flushToDisk: true);
-            events.Add((whole, ++_lines));
-            _offset += tail.Length + 1;
-            return;
-        }
-        File.WriteAllBytes($"{Path}.torn-{DateTime.UtcNow:yyyyMMddTHHmmssfff}", tail.ToArray());
-        fs.SetLength(_offset);
-        fs.Flush(flushToDisk: true);
+        var lines = events.Select((e, i) => (e with { Seq = _events + i, ContinuesChange = i > 0 }).ToUtf8()).ToList();
+        Write([.. lines.SelectMany(l => l.Append((byte)'\n'))], "append to the journal");
+        var back = ReadNew(holdingLock: false);
+        var counted = back.Count >= lines.Count && lines.Select((l, i) => back[i].Event.ToUtf8().AsSpan().SequenceEqual(l)).All(same => same);
+        return (counted, counted ? back.Skip(lines.Count).ToList() : back);
     }
 
-    /// <summary>Appends events; the caller holds the lock and has read the journal to its end.</summary>
-    public void Append(params JournalEvent[] events)
+    void Write(byte[] bytes, string doing)
     {
-        var text = new StringBuilder();
-        foreach (var e in events) text.Append(e.ToJson()).Append('\n');
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        try
-        {
-            using var fs = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-            fs.Write(bytes);
-            fs.Flush(flushToDisk: true);
-        }
-        catch (IOException e) { throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot append to the journal '{Path}': {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot append to the journal '{Path}': {e.Message}", e); }
-        _offset += bytes.Length;
-        _lines += events.Length;
+        try { AppendOnlyFile.Append(Path, bytes); }
+        catch (Exception e) when (StoreErrors.IsStoreFailure(e)) { throw StoreErrors.From(e, doing, Path, Store); }
     }
 
     /// <summary>Creates a new journal holding its first event; fails if one exists.</summary>
     public static Journal Create(string path, JournalEvent first)
     {
-        var bytes = Encoding.UTF8.GetBytes(first.ToJson() + "\n");
+        var bytes = (first with { Seq = 0 }).ToUtf8();
         using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
         {
             fs.Write(bytes);
+            fs.WriteByte((byte)'\n');
             fs.Flush(flushToDisk: true);
         }
         return new Journal(path);

@@ -13,18 +13,33 @@ public abstract record JournalEvent(DateTimeOffset Time)
 {
     public const int FormatVersion = 1;
 
-    public string ToJson()
+    /// <summary>
+    /// How many events the journal held when the writer decided this one (its place in the sequence): an event that
+    /// finds the journal holding a different number was appended by a writer that lost the lock while deciding, and
+    /// every reader ignores it. Null in journals written before sequence numbers were recorded.
+    /// </summary>
+    public long? Seq { get; init; }
+
+    /// <summary>True for every event of a change after its first: it counts only if the one before it counted.</summary>
+    public bool ContinuesChange { get; init; }
+
+    public string ToJson() => System.Text.Encoding.UTF8.GetString(ToUtf8());
+
+    /// <summary>The event as one line of UTF-8 JSON, without the newline.</summary>
+    public byte[] ToUtf8()
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = Limits.MaxStoredJsonDepth }))
         {
             w.WriteStartObject();
             w.WriteString("e", Name);
             w.WriteString("t", Time);
+            if (Seq is long seq) w.WriteNumber("seq", seq);
+            if (ContinuesChange) w.WriteBoolean("cont", true);
             WriteFields(w);
             w.WriteEndObject();
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        return buffer.ToArray();
     }
 
     protected abstract string Name { get; }
@@ -40,7 +55,7 @@ public abstract record JournalEvent(DateTimeOffset Time)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
     public static JournalEvent Parse(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { AllowTrailingCommas = false });
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { AllowTrailingCommas = false, MaxDepth = Limits.MaxStoredJsonDepth });
         var f = new Fields();
         try
         {
@@ -56,32 +71,35 @@ public abstract record JournalEvent(DateTimeOffset Time)
         catch (JsonException e) { throw new FormatException($"not valid JSON ({e.Message})"); }
         catch (InvalidOperationException e) { throw new FormatException($"a field has the wrong type ({e.Message})"); }
         var t = f.Time ?? throw new FormatException("missing time 't'");
-        return f.Kind switch
+        JournalEvent parsed = f.Kind switch
         {
             "sweep_created" => new SweepCreated(t, f.Req(f.Sweep, "sweep"), f.Req(f.Name, "name"), f.Req(f.Seed, "seed"), f.Req(f.Config, "config"), (int)f.Req(f.Version, "v")),
             "run_claimed" => new RunClaimed(t, f.Req(f.Run, "run"), (int)f.Req(f.Number, "number"), f.Req(f.Agent, "agent"), f.Req(f.Config, "config"), f.RetryOf),
             "run_ended" => new RunEnded(t, f.Req(f.Run, "run"), RunStates.Parse(f.Req(f.State, "state")), f.Req(f.Summary, "summary"), f.Req(f.Steps, "steps"), f.Error, f.ExitCode)
                 { MetricRange = f.MetricMin is double lo && f.MetricMax is double hi ? (lo, hi) : null },
             "sweep_state" => new SweepStateChanged(t, f.Req(f.State, "state"), f.Reason),
+            "torn" => new TornLine(t),
             null => throw new FormatException("missing field 'e'"),
             _ => throw new FormatException($"unknown event '{f.Kind}'"),
         };
+        return f.Seq is null && !f.Continues ? parsed : parsed with { Seq = f.Seq, ContinuesChange = f.Continues };
     }
 
     // The union of every event's fields, filled in one pass.
     ref struct Fields
     {
         public string? Kind, Sweep, Name, Run, Agent, State, Error, Reason, RetryOf;
-        public long? Seed, Version, Number, Steps;
+        public long? Seed, Version, Number, Steps, Seq;
+        public bool Continues;
         public int? ExitCode;
         public double? MetricMin, MetricMax;
         public DateTimeOffset? Time;
         public Dictionary<string, object?>? Config, Summary;
 
         static readonly string[] Names =
-            ["e", "t", "sweep", "name", "run", "agent", "state", "error", "reason", "retry_of", "seed", "v", "number", "steps", "exit_code", "config", "summary", "metric_min", "metric_max"];
+            ["e", "t", "seq", "cont", "sweep", "name", "run", "agent", "state", "error", "reason", "retry_of", "seed", "v", "number", "steps", "exit_code", "config", "summary", "metric_min", "metric_max"];
         static readonly byte[][] Utf8Names = Names.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
-        static readonly string[] Kinds = ["sweep_created", "run_claimed", "run_ended", "sweep_state"];
+        static readonly string[] Kinds = ["sweep_created", "run_claimed", "run_ended", "sweep_state", "torn"];
         static readonly string[] States = ["running", "finished", "failed", "crashed", "killed", "pending", "paused", "canceled"];
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
@@ -108,14 +126,16 @@ public abstract record JournalEvent(DateTimeOffset Time)
             {
                 case "e": Kind = Known(ref r, Kinds, name); break;
                 case "t": Time = r.TokenType == JsonTokenType.String && r.TryGetDateTimeOffset(out var t) ? t : throw new FormatException("field 't' is not a time"); break;
-                case "sweep": Sweep = Str(ref r, name); break;
+                case "seq": Seq = Long(ref r, name); break;
+                case "cont": Continues = r.TokenType == JsonTokenType.True; break;
+                case "sweep": Sweep = Id(ref r, name); break;
                 case "name": Name = Str(ref r, name); break;
-                case "run": Run = Str(ref r, name); break;
-                case "agent": Agent = TreeJson.Intern(Str(ref r, name)); break;
+                case "run": Run = Id(ref r, name); break;
+                case "agent": Agent = TreeJson.Intern(Id(ref r, name)); break;
                 case "state": State = Known(ref r, States, name); break;
                 case "error": Error = r.TokenType == JsonTokenType.String ? r.GetString() : null; break;
                 case "reason": Reason = r.TokenType == JsonTokenType.String ? r.GetString() : null; break;
-                case "retry_of": RetryOf = r.TokenType == JsonTokenType.String ? r.GetString() : null; break;
+                case "retry_of": RetryOf = r.TokenType == JsonTokenType.String ? Id(ref r, name) : null; break;
                 case "seed": Seed = Long(ref r, name); break;
                 case "v": Version = Long(ref r, name); break;
                 case "number": Number = Long(ref r, name); break;
@@ -134,6 +154,13 @@ public abstract record JournalEvent(DateTimeOffset Time)
 
         static string Str(ref Utf8JsonReader r, string name) =>
             r.TokenType == JsonTokenType.String ? r.GetString()! : throw new FormatException($"field '{name}' is not a string");
+
+        // Ids name folders and files in the store: one that is not a plain name (a path, "..") is damage, not a path to follow.
+        static string Id(ref Utf8JsonReader r, string name)
+        {
+            var id = Str(ref r, name);
+            return StoreIds.IsValid(id) ? id : throw new FormatException($"field '{name}' is not a valid id: {StoreIds.Describe(id)}");
+        }
 
         static long Long(ref Utf8JsonReader r, string name) =>
             r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var l) ? l : throw new FormatException($"field '{name}' is not an integer");
@@ -206,4 +233,16 @@ public sealed record SweepStateChanged(DateTimeOffset Time, string State, string
         w.WriteString("state", State);
         if (Reason is not null) w.WriteString("reason", Reason);
     }
+}
+
+/// <summary>
+/// Written right after a torn line (a write cut short by a crash or a full disk) by the next writer that finds it:
+/// the line before it is not an event and is skipped. The journal is only ever appended to, never cut, so a writer
+/// that lost the lock can never remove another's lines.
+/// </summary>
+public sealed record TornLine(DateTimeOffset Time) : JournalEvent(Time)
+{
+    protected override string Name => "torn";
+
+    protected override void WriteFields(Utf8JsonWriter w) { }
 }

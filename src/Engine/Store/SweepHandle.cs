@@ -14,20 +14,28 @@ public sealed class SweepHandle
     readonly object _gate = new();
     Journal _journal;
     SweepState _state = new();
-    DateTime _nextOrphanCheck;
+    long _nextOrphanCheck; // Environment.TickCount64
 
-    internal SweepHandle(string id, string directory)
+    internal SweepHandle(string id, string directory, StoreOptions? options = null)
     {
+        options ??= StoreOptions.Default;
         Id = id;
         Directory = directory;
+        Clock = new StoreClock(options.Time);
         _journal = new Journal(JournalPath);
-        Lock = new FileLock(Path.Combine(directory, "journal.lock"));
+        Lock = new FileLock(Path.Combine(directory, "journal.lock"), Clock, options.LockTimeout, options.LockStaleAfter);
     }
 
     public string Id { get; }
     public string Directory { get; }
     public string JournalPath => Path.Combine(Directory, SweepStore.JournalFile);
     public FileLock Lock { get; }
+
+    /// <summary>The store's clock as this process sees it: event times and liveness are measured on it.</summary>
+    public StoreClock Clock { get; }
+
+    /// <summary>Events ignored because their writer had lost the lock (diagnostics).</summary>
+    public int RejectedEvents { get { lock (_gate) return _journal.Rejected; } }
 
     public string RunDirectory(string runId) => Path.Combine(Directory, "runs", runId);
 
@@ -95,19 +103,19 @@ public sealed class SweepHandle
         var config = _state.Config;
         if (config.RunCap is long cap && _state.Runs.Count >= cap)
         {
-            Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"run_cap of {cap} reached"));
+            Append(new SweepStateChanged(Clock.Now, "finished", $"run_cap of {cap} reached"));
             return null;
         }
         var retry = request.RetryCrashed ? _state.Runs.FirstOrDefault(r => r.State == RunState.Crashed && r.RetryOf is null && !_state.Runs.Any(x => x.RetryOf == r.Id)) : null;
         var parameters = retry?.Config ?? SearchMethods.For(config.Method).Next(config, _state.Seed, _state.Runs)?.Config;
         if (parameters is null)
         {
-            Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"all {GridSearch.Size(config)} grid points taken"));
+            Append(new SweepStateChanged(Clock.Now, "finished", $"all {GridSearch.Size(config)} grid points taken"));
             return null;
         }
         string runId;
         do runId = ShortId.New(); while (_state.TryGetRun(runId, out _));
-        Append(new RunClaimed(DateTimeOffset.UtcNow, runId, _state.Runs.Count + 1, request.Agent, parameters, retry?.Id));
+        Append(new RunClaimed(Clock.Now, runId, _state.Runs.Count + 1, request.Agent, parameters, retry?.Id));
         _state.TryGetRun(runId, out var run);
         return new RunClaim(Id, run, RunDirectory(runId));
     }
@@ -117,7 +125,7 @@ public sealed class SweepHandle
     {
         if (transition.Refusal(_state.State) is { } refusal) throw new SweepsException(SweepsErrorKind.InvalidTransition, refusal);
         if (_state.State != transition.Target())
-            Append(new SweepStateChanged(DateTimeOffset.UtcNow, transition.Target(), reason ?? $"{transition.ToString().ToLowerInvariant()} by the user"));
+            Append(new SweepStateChanged(Clock.Now, transition.Target(), reason ?? $"{transition.ToString().ToLowerInvariant()} by the user"));
         return _state;
     });
 
@@ -128,7 +136,7 @@ public sealed class SweepHandle
             throw new SweepsException(SweepsErrorKind.RunNotFound, $"No run '{ending.RunId}' in sweep '{Id}'.");
         if (run.State.IsTerminal()) return run;
         var summary = ending.Summary.ToDictionary(kv => kv.Key, kv => TreeValue.Clone(kv.Value), StringComparer.Ordinal);
-        Append(new RunEnded(DateTimeOffset.UtcNow, ending.RunId, ending.State, summary, ending.Steps, ending.Error, ending.ExitCode) { MetricRange = ending.MetricRange });
+        Append(new RunEnded(Clock.Now, ending.RunId, ending.State, summary, ending.Steps, ending.Error, ending.ExitCode) { MetricRange = ending.MetricRange });
         _state.TryGetRun(ending.RunId, out run);
         FinishIfTargetReached(run);
         return run;
@@ -140,55 +148,76 @@ public sealed class SweepHandle
         if (_state.State != "running" || _state.Config.Metric is not { Target: double target } metric || run.MetricRange is not var (lo, hi)) return;
         var best = metric.Goal == Config.MetricGoal.Maximize ? hi : lo;
         if (metric.Goal == Config.MetricGoal.Maximize ? best >= target : best <= target)
-            Append(new SweepStateChanged(DateTimeOffset.UtcNow, "finished", $"metric.target {target} reached by run {run.Id} ({best})"));
+            Append(new SweepStateChanged(Clock.Now, "finished", $"metric.target {target} reached by run {run.Id} ({best})"));
     }
 
     // A run still 'running' whose agent stopped beating (or whose process is gone) will never be ended by it.
     // Looking costs a file read per agent, and heartbeats are seconds apart: look at most once a second.
     void MarkOrphansCrashed(string self, TimeSpan timeout)
     {
-        if (DateTime.UtcNow < _nextOrphanCheck) return;
-        _nextOrphanCheck = DateTime.UtcNow.AddSeconds(1);
+        if (Environment.TickCount64 < _nextOrphanCheck) return;
+        _nextOrphanCheck = Environment.TickCount64 + 1000;
         var verdicts = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var run in _state.Runs.Where(r => r.State == RunState.Running && r.Agent != self).ToList())
         {
             if (!verdicts.TryGetValue(run.Agent, out var why))
-                verdicts[run.Agent] = why = Agents.Heartbeat.IsAlive(Directory, run.Agent, timeout, out var reason) ? null : reason;
+                verdicts[run.Agent] = why = AgentLiveness.IsAlive(Directory, run.Agent, timeout, Clock, out var reason) ? null : reason;
             if (why is null) continue;
             var history = RunRecorder.ReadHistory(RunDirectory(run.Id), tolerateDamage: true);
             var values = _state.Config.Metric is { } metric ? Termination.RunProgress.MetricValues(history, metric.Name) : [];
-            Append(new RunEnded(DateTimeOffset.UtcNow, run.Id, RunState.Crashed, RunRecorder.SummaryOf(history), history.Count, why, null)
+            Append(new RunEnded(Clock.Now, run.Id, RunState.Crashed, RunRecorder.SummaryOf(history), history.Count, why, null)
                 { MetricRange = values.Count > 0 ? (values.Min(), values.Max()) : null });
         }
+        foreach (var (agent, why) in verdicts)
+            if (why is not null) AgentLiveness.Forget(Directory, agent);
     }
 
     /// <summary>
-    /// One change: take the lock, catch up on the journal, decide (appending to a batch), then write the batch in
-    /// one append flushed to disk. If the write fails, the in-memory state is dropped and replayed afresh next time.
+    /// One change: take the lock, catch up on the journal, decide (appending to a batch), then, if the lock is still
+    /// this process's, write the batch in one append flushed to disk. A change whose lock was taken over while it
+    /// decided (the process was paused past the stale time) writes nothing that counts (<see cref="Journal"/>): it is
+    /// decided again on the fresh state. If the write fails, the in-memory state is dropped and replayed afresh.
     /// </summary>
     T Change<T>(CancellationToken cancel, Func<T> decide)
     {
         lock (_gate)
         {
-            using var held = Lock.Acquire(cancel);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                CatchUp();
-                var result = decide();
-                if (_batch.Count > 0) _journal.Append([.. _batch]);
-                return result;
-            }
-            catch
-            {
-                if (_batch.Count > 0) Reset();
-                throw;
-            }
-            finally
-            {
-                _batch.Clear();
+                using var held = Lock.Acquire(cancel);
+                try
+                {
+                    CatchUp();
+                    var result = decide();
+                    if (_batch.Count == 0) return result;
+                    if (held.IsStillHeld())
+                    {
+                        var (counted, others) = _journal.Append(_batch);
+                        if (counted)
+                        {
+                            foreach (var (e, line) in others) _state.Apply(e, line, JournalPath); // appended right after
+                            return result;
+                        }
+                    }
+                    Reset(); // decided on a state that may be old: decide again
+                    if (attempt >= MaxAttempts)
+                        throw new SweepsException(SweepsErrorKind.LockTimeout,
+                            $"Lost the lock '{Lock.Path}' {attempt} times in a row while changing sweep '{Id}' (this process keeps being paused for longer than {Lock.StaleAfter.TotalSeconds:0} s); nothing was changed.");
+                }
+                catch
+                {
+                    if (_batch.Count > 0) Reset();
+                    throw;
+                }
+                finally
+                {
+                    _batch.Clear();
+                }
             }
         }
     }
+
+    const int MaxAttempts = 5;
 
     void Reset()
     {

@@ -6,11 +6,15 @@ namespace Sweeps.Engine.Store;
 /// A folder of sweeps, one sub-folder each (named by the sweep id) holding <c>journal.jsonl</c>, the lock file,
 /// a copy of the config and <c>runs/&lt;run id&gt;/</c>. Layout and format: <c>docs/store.md</c>.
 /// </summary>
-public sealed class SweepStore(string root)
+public sealed class SweepStore(string root, StoreOptions? options = null)
 {
     public const string JournalFile = "journal.jsonl";
 
     public string Root { get; } = Path.GetFullPath(root);
+
+    public StoreOptions Options { get; } = options ?? StoreOptions.Default;
+
+    SweepHandle Handle(string id, string directory) => new(id, directory, Options);
 
     /// <summary>Creates a sweep from a validated config. The seed is the given one, the config's, or a fresh one.</summary>
     public SweepHandle Create(SweepConfig config, string? configText = null, string? name = null, long? seed = null)
@@ -25,16 +29,16 @@ public sealed class SweepStore(string root)
                 if (Directory.Exists(dir)) continue;
                 Directory.CreateDirectory(dir);
                 File.WriteAllText(Path.Combine(dir, configText is null ? "config.json" : "config.yaml"), configText ?? Space.TreeJson.Serialize(config.Tree));
-                var created = new SweepCreated(DateTimeOffset.UtcNow, id, name ?? config.Name ?? id,
+                var created = new SweepCreated(Options.Time.GetUtcNow(), id, name ?? config.Name ?? id,
                     seed ?? config.Seed ?? Random.Shared.NextInt64(0, int.MaxValue), config.Tree);
                 try { Journal.Create(Path.Combine(dir, JournalFile), created); }
                 catch (IOException) when (File.Exists(Path.Combine(dir, JournalFile))) { continue; }
-                return new SweepHandle(id, dir);
+                return Handle(id, dir);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (StoreErrors.IsStoreFailure(e))
         {
-            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Cannot create a sweep in the store '{Root}': {e.Message}", e);
+            throw StoreErrors.From(e, "create a sweep", Root, Root);
         }
     }
 
@@ -46,8 +50,8 @@ public sealed class SweepStore(string root)
         try
         {
             return Directory.EnumerateDirectories(Root)
-                .Where(d => File.Exists(Path.Combine(d, JournalFile)))
-                .Select(d => new SweepHandle(Path.GetFileName(d), d))
+                .Where(d => StoreIds.IsValid(Path.GetFileName(d)) && File.Exists(Path.Combine(d, JournalFile)))
+                .Select(d => Handle(Path.GetFileName(d), d))
                 .OrderBy(h => File.GetCreationTimeUtc(h.JournalPath)).ThenBy(h => h.Id, StringComparer.Ordinal)
                 .ToList();
         }
@@ -60,10 +64,9 @@ public sealed class SweepStore(string root)
     /// <summary>The sweep with this id; throws SweepNotFound when there is none.</summary>
     public SweepHandle Open(string id)
     {
-        var dir = Path.Combine(Root, id);
-        if (id.Length == 0 || id.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || id is "." or ".." || !File.Exists(Path.Combine(dir, JournalFile)))
-            throw new SweepsException(SweepsErrorKind.SweepNotFound, $"No sweep with id '{id}' in the store '{Root}'.");
-        return new SweepHandle(id, dir);
+        if (!Exists(id))
+            throw new SweepsException(SweepsErrorKind.SweepNotFound, $"No sweep with id {StoreIds.Describe(id)} in the store '{Root}'.");
+        return Handle(id, Path.Combine(Root, id));
     }
 
     /// <summary>
@@ -74,7 +77,7 @@ public sealed class SweepStore(string root)
     {
         var busy = sweep.Snapshot().Runs.Where(r => r.State == Runs.RunState.Running)
             .Select(r => r.Agent).Distinct()
-            .Where(agent => Agents.Heartbeat.IsAlive(sweep.Directory, agent, heartbeatTimeout ?? TimeSpan.FromSeconds(60), out _)).ToList();
+            .Where(agent => AgentLiveness.IsAlive(sweep.Directory, agent, heartbeatTimeout ?? TimeSpan.FromSeconds(60), sweep.Clock, out _)).ToList();
         if (busy.Count > 0 && !force)
             throw new SweepsException(SweepsErrorKind.SweepInUse,
                 $"Sweep '{sweep.Id}' has runs in progress by {string.Join(", ", busy)}; stop or cancel it first, or force the removal.");
@@ -85,5 +88,5 @@ public sealed class SweepStore(string root)
         }
     }
 
-    public bool Exists(string id) => id.Length > 0 && id.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && File.Exists(Path.Combine(Root, id, JournalFile));
+    public bool Exists(string id) => StoreIds.IsValid(id) && File.Exists(Path.Combine(Root, id, JournalFile));
 }
