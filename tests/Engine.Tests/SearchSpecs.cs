@@ -67,6 +67,31 @@ public sealed class SearchSpecs
     }
 
     [Fact]
+    public void A_claim_costs_the_same_on_a_grid_of_ten_points_and_of_a_billion()
+    {
+        // The axes are ranges: nothing is listed, so the work (and memory) per claim follows the runs, not the grid.
+        static long AllocatedByTwentyRuns(string yaml)
+        {
+            var config = Configs.Parse(yaml);
+            Drain(config, new GridSearch(), max: 1); // builds the config's axes once, as the first claim of a sweep does
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Equal(20, Drain(config, new GridSearch(), max: 20).Select(p => $"{p["x"]}{p["y"]}").Distinct().Count());
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        var small = AllocatedByTwentyRuns("method: grid\nparameters:\n  x: {min: 0, max: 9}\n  y: {values: [a, b]}\n");
+        var huge = AllocatedByTwentyRuns("method: grid\nparameters:\n  x: {min: 0, max: 999999999}\n  y: {values: [a, b]}\n");
+        Assert.True(huge < 2 * small + 64_000, $"{huge} bytes for the billion-point grid against {small} for ten points");
+    }
+
+    [Fact]
+    public void A_q_uniform_step_below_the_values_resolution_is_a_clear_error()
+    {
+        var c = Configs.Parse("method: grid\nparameters:\n  x: {distribution: q_uniform, min: 1.0e16, max: 1.00000000001e16, q: 0.5}\n");
+        var e = Assert.Throws<SweepsException>(() => new GridSearch().Next(c, 1, []));
+        Assert.Contains("q = 0.5 is too small", e.Message);
+    }
+
+    [Fact]
     public void Grid_of_constants_only_is_one_run()
     {
         Assert.Single(Drain(Configs.Parse("method: grid\nparameters:\n  x: {value: 5}\n  y: {value: b}\n"), new GridSearch()));
