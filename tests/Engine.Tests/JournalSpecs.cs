@@ -117,4 +117,17 @@ public sealed class JournalSpecs : IDisposable
         Assert.NotNull(state.Claim("b"));
         Assert.Equal(2, _temp.Store.Open(sweep.Id).Refresh().Runs.Count);
     }
+
+    [Fact]
+    public void A_summary_too_large_for_the_journal_leaves_its_largest_values_to_the_history()
+    {
+        var sweep = _temp.Create("method: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [1]}\n");
+        var claim = sweep.Claim("a")!;
+        var summary = new Dictionary<string, object?> { ["loss"] = 0.5, ["blob"] = new string('b', 2 * Limits.MaxSummaryBytes) };
+        sweep.EndRun(new RunEnding(claim.Run.Id, RunState.Finished, summary, 1));
+        var stored = _temp.Store.Open(sweep.Id).Refresh().Runs.Single().Summary;
+        Assert.Equal(0.5, stored["loss"]);
+        Assert.StartsWith("(a value of ", (string)stored["blob"]!);
+        Assert.True(new FileInfo(sweep.JournalPath).Length < Limits.MaxSummaryBytes);
+    }
 }

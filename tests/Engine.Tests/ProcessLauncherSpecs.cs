@@ -33,6 +33,19 @@ public sealed class ProcessLauncherSpecs : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_program_that_floods_stderr_fails_with_a_bounded_error_and_a_small_journal_and_keeps_it_all_in_its_log()
+    {
+        await Task.Yield();
+        var (run, dir) = RunOne("method: grid\nparameters:\n  x: {values: [1]}\n", Spec("--exit=3", "--stderr-bytes=5000000"));
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.StartsWith("exit code 3: eee", run.Error);
+        Assert.InRange(run.Error!.Length, Limits.MaxErrorChars, Limits.MaxErrorChars + 200);
+        Assert.Contains("characters left out here; the whole text is in the run's logs", run.Error);
+        Assert.True(new FileInfo(Path.Combine(dir, "stderr.log")).Length >= 5_000_000);
+        Assert.True(new FileInfo(Path.Combine(dir, "..", "..", SweepStore.JournalFile)).Length < 64 * 1024);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_program_reports_metrics_through_the_file_and_stdout_and_keeps_its_output()
     {
         await Task.Yield();

@@ -1,5 +1,6 @@
 // Options (W&B style, --name=value): --epochs=N (rows to log; odd rows through $SWEEPS_METRICS_FILE, even rows
-// as "@sweeps {json}" stdout lines), --exit=N, --sleep-ms=N (per epoch), --stderr=TEXT, --ignore-term.
+// as "@sweeps {json}" stdout lines), --exit=N, --sleep-ms=N (per epoch), --stderr=TEXT, --stderr-bytes=N (one line
+// of N bytes), --ignore-term.
 // Always writes its arguments as a JSON array to $SWEEPS_RUN_DIR/argv.json and its environment's SWEEPS_* to env.json.
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -34,4 +35,5 @@ for (var epoch = 1; epoch <= epochs && !terminated; epoch++)
 }
 if (terminated) { Console.WriteLine("terminated"); return 143; }
 if (options.TryGetValue("stderr", out var text)) Console.Error.WriteLine(text);
+if (options.TryGetValue("stderr-bytes", out var size)) Console.Error.WriteLine(new string('e', int.Parse(size)));
 return int.Parse(options.GetValueOrDefault("exit", "0"));

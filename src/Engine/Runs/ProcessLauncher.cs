@@ -53,7 +53,7 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
             lock (stderrLog)
             {
                 stderrLog.WriteLine(e.Data);
-                stderrTail.Enqueue(e.Data);
+                stderrTail.Enqueue(e.Data.Length <= Limits.MaxErrorChars ? e.Data : e.Data[^Limits.MaxErrorChars..]); // the end of a huge line
                 if (stderrTail.Count > StderrTailLines) stderrTail.Dequeue();
             }
             run.Output(e.Data);

@@ -135,8 +135,7 @@ public sealed class SweepHandle
         if (!_state.TryGetRun(ending.RunId, out var run))
             throw new SweepsException(SweepsErrorKind.RunNotFound, $"No run '{ending.RunId}' in sweep '{Id}'.");
         if (run.State.IsTerminal()) return run;
-        var summary = ending.Summary.ToDictionary(kv => kv.Key, kv => TreeValue.Clone(kv.Value), StringComparer.Ordinal);
-        Append(new RunEnded(Clock.Now, ending.RunId, ending.State, summary, ending.Steps, ending.Error, ending.ExitCode) { MetricRange = ending.MetricRange });
+        Append(new RunEnded(Clock.Now, ending.RunId, ending.State, JournalCaps.Summary(ending.Summary), ending.Steps, JournalCaps.Error(ending.Error), ending.ExitCode) { MetricRange = ending.MetricRange });
         _state.TryGetRun(ending.RunId, out run);
         FinishIfTargetReached(run);
         return run;
@@ -165,7 +164,7 @@ public sealed class SweepHandle
             if (why is null) continue;
             var history = RunRecorder.ReadHistory(RunDirectory(run.Id), tolerateDamage: true);
             var values = _state.Config.Metric is { } metric ? Termination.RunProgress.MetricValues(history, metric.Name) : [];
-            Append(new RunEnded(Clock.Now, run.Id, RunState.Crashed, RunRecorder.SummaryOf(history), history.Count, why, null)
+            Append(new RunEnded(Clock.Now, run.Id, RunState.Crashed, JournalCaps.Summary(RunRecorder.SummaryOf(history)), history.Count, why, null)
                 { MetricRange = values.Count > 0 ? (values.Min(), values.Max()) : null });
         }
         foreach (var (agent, why) in verdicts)
