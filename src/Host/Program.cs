@@ -151,7 +151,8 @@ namespace Sweeps.Host
         {
             if (!File.Exists(path)) { Console.Error.WriteLine($"sweeps: error: the script '{path}' does not exist"); return ExitCode.Error; }
             using var ps = PowerShell.Create(_runspace);
-            if (_store is not null) ps.AddScript($"$env:SWEEPS_STORE = '{_store.Replace("'", "''")}'").AddStatement();
+            // Never script text built from user input: PowerShell also ends a string at typographic quotes.
+            if (_store is not null) Environment.SetEnvironmentVariable("SWEEPS_STORE", _store);
             ps.AddCommand(Path.GetFullPath(path));
             foreach (var a in args) ps.AddArgument(a);
             ps.AddCommand("Out-String").AddParameter("Stream");

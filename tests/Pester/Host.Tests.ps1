@@ -102,6 +102,15 @@ $r = $s | Start-SweepAgent -Count ([int]$Runs) -ScriptBlock { param($Run) @{ los
         $r.Code | Should -Be 0
         $r.Out | Should -Contain 'done 2 best 2'
     }
+
+    It 'passes a hostile --store to a script as a value, never as code' {
+        Set-Content (Join-Path $work 'show-store.ps1') '"store=$env:SWEEPS_STORE"'
+        $hostile = "x$([char]0x2019); Set-Content pwned 1; $([char]0x2019)"
+        $r = Invoke-Sweeps --store $hostile run show-store.ps1
+        $r.Code | Should -Be 0
+        $r.Out | Should -Contain "store=$hostile"
+        Join-Path $work 'pwned' | Should -Not -Exist
+    }
 }
 
 Describe 'the sweeps .NET tool' {
