@@ -1,16 +1,18 @@
 // An agent process for tests and benchmarks: claims runs of one sweep until it has none left (or --count is
 // reached), "trains" by logging one metric computed from the parameters, and records each run as finished.
-// Prints the ids of the runs it ended, one per line.
+// Prints the ids of the runs it ended, one per line; a store error is one line on stderr and exit code 1.
+using Sweeps.Engine;
 using Sweeps.Engine.Agents;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: Sweeps.StoreWorker <store> <sweep-id> [--count N] [--throttle N] [--sleep-ms N] [--heartbeat-timeout-ms N] [--retry-crashed]");
+    Console.Error.WriteLine("usage: Sweeps.StoreWorker <store> <sweep-id> [--count N] [--throttle N] [--sleep-ms N] [--heartbeat-timeout-ms N] [--heartbeat-interval-ms N] [--lock-stale-ms N] [--clock-skew-s N] [--retry-crashed]");
     return 2;
 }
 var options = new AgentOptions();
+var store = new StoreOptions();
 var sleepMs = 0;
 for (var i = 2; i < args.Length; i++)
 {
@@ -20,18 +22,29 @@ for (var i = 2; i < args.Length; i++)
         case "--throttle": options = options with { ThrottleLimit = int.Parse(args[++i]) }; break;
         case "--sleep-ms": sleepMs = int.Parse(args[++i]); break;
         case "--heartbeat-timeout-ms": options = options with { HeartbeatTimeout = TimeSpan.FromMilliseconds(int.Parse(args[++i])) }; break;
+        case "--heartbeat-interval-ms": options = options with { HeartbeatInterval = TimeSpan.FromMilliseconds(int.Parse(args[++i])) }; break;
+        case "--lock-stale-ms": store = store with { LockStaleAfter = TimeSpan.FromMilliseconds(int.Parse(args[++i])) }; break;
+        case "--clock-skew-s": store = store with { Time = new SkewedTime(TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture))) }; break;
         case "--retry-crashed": options = options with { RetryCrashed = true }; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
-var sweep = new SweepStore(args[0]).Open(args[1]);
-var agent = new SweepAgent(sweep, new MetricLauncher(sleepMs, options.ThrottleLimit == 1), options);
-foreach (var e in agent.Run(CancellationToken.None))
+try
 {
-    if (e is RunStarted s) Console.Error.WriteLine($"started {s.Claim.Run.Id}");
-    if (e is RunCompleted r) Console.WriteLine(r.Run.Id);
+    var sweep = new SweepStore(args[0], store).Open(args[1]);
+    var agent = new SweepAgent(sweep, new MetricLauncher(sleepMs, options.ThrottleLimit == 1), options);
+    foreach (var e in agent.Run(CancellationToken.None))
+    {
+        if (e is RunStarted s) Console.Error.WriteLine($"started {s.Claim.Run.Id}");
+        if (e is RunCompleted r) Console.WriteLine(r.Run.Id);
+    }
+    return 0;
 }
-return 0;
+catch (SweepsException e)
+{
+    Console.Error.WriteLine($"error ({e.Kind}): {e.Message}");
+    return 1;
+}
 
 // With one run at a time it runs on the main thread, as a PowerShell scriptblock agent does.
 sealed class MetricLauncher(int sleepMs, bool onCallerThread) : IRunLauncher
@@ -44,4 +57,10 @@ sealed class MetricLauncher(int sleepMs, bool onCallerThread) : IRunLauncher
         if (sleepMs > 0) Thread.Sleep(sleepMs);
         return RunOutcome.Finished;
     }
+}
+
+// A machine whose clock is off by a fixed amount.
+sealed class SkewedTime(TimeSpan skew) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + skew;
 }

@@ -17,7 +17,7 @@ public sealed class RunRecorder : IDisposable
     readonly string _path;
     readonly object _gate = new();
     readonly string? _metric;
-    StreamWriter? _writer; // opened at the first row: a run that logs nothing costs no file
+    FileStream? _writer; // opened at the first row: a run that logs nothing costs no file
     long _steps;
     double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
 
@@ -52,10 +52,16 @@ public sealed class RunRecorder : IDisposable
             foreach (var (key, value) in row) line[key] = value;
             line["_step"] = _steps;
             line["_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-            _writer ??= new StreamWriter(new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
-            _writer.Write(TreeJson.Serialize(line));
-            _writer.Write('\n');
-            _writer.Flush();
+            try
+            {
+                // Unbuffered, one write per row: a failed write (a full disk) leaves nothing behind to fail again later.
+                _writer ??= new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+                _writer.Write(Encoding.UTF8.GetBytes(TreeJson.Serialize(line) + "\n"));
+            }
+            catch (Exception e) when (Store.StoreErrors.IsStoreFailure(e))
+            {
+                throw Store.StoreErrors.From(e, "write the run's history", _path, Path.GetFullPath(Path.Combine(_path, "..", "..", "..", "..")));
+            }
             _steps++;
             Summarize(_summary, row);
             if (_metric is not null && row.TryGetValue(_metric, out var v) && TreeValue.AsDouble(v) is double d && double.IsFinite(d))
