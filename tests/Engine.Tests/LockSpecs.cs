@@ -160,4 +160,35 @@ public sealed class LockSpecs : IDisposable
         done.Set();
         holder.Join();
     }
+
+    [Fact]
+    public void The_machine_wide_gate_is_named_from_a_secret_only_its_owner_can_read()
+    {
+        var sweep = _temp.Create(Grid);
+        var first = new HostGate(sweep.Lock.Path).Name;
+        Assert.NotNull(first);
+        var key = Path.Combine(sweep.Directory, "gate.key");
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        File.Delete(key); // the same path, another key: another name, so a path alone never tells the name
+        Assert.NotEqual(first, new HostGate(sweep.Lock.Path).Name);
+    }
+
+    [Fact]
+    public void A_gate_held_by_a_process_that_does_not_hold_the_lock_file_is_bypassed()
+    {
+        var sweep = _temp.Create(Grid);
+        var held = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim();
+        var squatter = new Thread(() =>
+        {
+            using (new HostGate(sweep.Lock.Path).Enter(TimeSpan.FromSeconds(30), default)) { held.Set(); release.Wait(); }
+        });
+        squatter.Start();
+        held.Wait();
+        var waiter = new FileLock(sweep.Lock.Path);
+        for (var i = 0; i < 10; i++) using (waiter.Acquire()) { }
+        Assert.True(waiter.GateBypassed);
+        release.Set();
+        squatter.Join();
+    }
 }

@@ -46,6 +46,9 @@ public sealed class FileLock
 
     string Folder => System.IO.Path.GetDirectoryName(Path) ?? ".";
 
+    /// <summary>True while this lock's machine-wide fast path is bypassed because it did not help.</summary>
+    internal bool GateBypassed => _gate.IsValueCreated && _gate.Value.IsBypassed;
+
     /// <summary>Waits for the lock; throws <see cref="SweepsException"/> (LockTimeout) naming the holder on time-out.</summary>
     public HeldLock Acquire(CancellationToken cancel = default)
     {

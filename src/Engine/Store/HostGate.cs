@@ -22,6 +22,12 @@ internal sealed class HostGate
 
     readonly string _lockPath;
     readonly Mutex? _mutex;
+
+    /// <summary>The mutex's name (null without a gate): secret to everyone who cannot read the key.</summary>
+    internal string? Name { get; }
+
+    /// <summary>True while the gate is bypassed because it did not help.</summary>
+    internal bool IsBypassed => Environment.TickCount64 < Interlocked.Read(ref _bypassUntil);
     long _bypassUntil; // Environment.TickCount64
 
     public HostGate(string lockPath)
@@ -33,7 +39,7 @@ internal sealed class HostGate
         foreach (var name in new[] { $"Global\\sweeps-{hash}", $"sweeps-{hash}" })
         {
             // Any failure to make it (permissions on the shared-memory folder, the platform) only means no fast path.
-            try { _mutex = new Mutex(false, name); break; }
+            try { _mutex = new Mutex(false, name); Name = name; break; }
             catch (Exception) { }
         }
     }
@@ -67,7 +73,7 @@ internal sealed class HostGate
     /// <summary>Waits for the gate; null when there is no gate or it is bypassed (the file lock then decides alone).</summary>
     public IDisposable? Enter(TimeSpan timeout, CancellationToken cancel)
     {
-        if (_mutex is null || Environment.TickCount64 < Interlocked.Read(ref _bypassUntil)) return null;
+        if (_mutex is null || IsBypassed) return null;
         try
         {
             // In slices, to notice cancellation (a named mutex cannot be waited on together with another handle on
