@@ -8,12 +8,13 @@ using Sweeps.Engine.Store;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: Sweeps.StoreWorker <store> <sweep-id> [--count N] [--throttle N] [--sleep-ms N] [--heartbeat-timeout-ms N] [--heartbeat-interval-ms N] [--lock-stale-ms N] [--clock-skew-s N] [--retry-crashed]");
+    Console.Error.WriteLine("usage: Sweeps.StoreWorker <store> <sweep-id> [--count N] [--throttle N] [--sleep-ms N] [--heartbeat-timeout-ms N] [--heartbeat-interval-ms N] [--lock-stale-ms N] [--clock-skew-s N] [--retry-crashed] [--program DLL [ARGS...]]");
     return 2;
 }
 var options = new AgentOptions();
 var store = new StoreOptions();
 var sleepMs = 0;
+List<string>? program = null;
 for (var i = 2; i < args.Length; i++)
 {
     switch (args[i])
@@ -26,13 +27,16 @@ for (var i = 2; i < args.Length; i++)
         case "--lock-stale-ms": store = store with { LockStaleAfter = TimeSpan.FromMilliseconds(int.Parse(args[++i])) }; break;
         case "--clock-skew-s": store = store with { Time = new SkewedTime(TimeSpan.FromSeconds(double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture))) }; break;
         case "--retry-crashed": options = options with { RetryCrashed = true }; break;
+        case "--program": program = ["dotnet", .. args[(i + 1)..], "${args}"]; i = args.Length; break; // the rest is the program's
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
 try
 {
     var sweep = new SweepStore(args[0], store).Open(args[1]);
-    var agent = new SweepAgent(sweep, new MetricLauncher(sleepMs, options.ThrottleLimit == 1), options);
+    IRunLauncher launcher = program is null ? new MetricLauncher(sleepMs, options.ThrottleLimit == 1)
+        : new ProcessLauncher(new ExecutableSpec { Command = program, WorkingDirectory = Environment.CurrentDirectory });
+    var agent = new SweepAgent(sweep, launcher, options);
     foreach (var e in agent.Run(CancellationToken.None))
     {
         if (e is RunStarted s) Console.Error.WriteLine($"started {s.Claim.Run.Id}");

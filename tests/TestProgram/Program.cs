@@ -1,6 +1,7 @@
 // Options (W&B style, --name=value): --epochs=N (rows to log; odd rows through $SWEEPS_METRICS_FILE, even rows
 // as "@sweeps {json}" stdout lines), --exit=N, --sleep-ms=N (per epoch), --stderr=TEXT, --stderr-bytes=N (one line
-// of N bytes), --ignore-term.
+// of N bytes), --ignore-term, --spawn-child (starts `sleep 120` and writes its pid to child.pid).
+// Always writes its own pid to $SWEEPS_RUN_DIR/program.pid.
 // Always writes its arguments as a JSON array to $SWEEPS_RUN_DIR/argv.json and its environment's SWEEPS_* to env.json.
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -12,6 +13,13 @@ File.WriteAllText(Path.Combine(runDir, "argv.json"), JsonSerializer.Serialize(ar
 File.WriteAllText(Path.Combine(runDir, "env.json"), JsonSerializer.Serialize(
     Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SWEEPS_") || k.StartsWith("WANDB_"))
         .OrderBy(k => k).ToDictionary(k => k, k => Environment.GetEnvironmentVariable(k))));
+
+File.WriteAllText(Path.Combine(runDir, "program.pid"), Environment.ProcessId.ToString());
+if (args.Contains("--spawn-child"))
+{
+    using var child = System.Diagnostics.Process.Start("sleep", "120");
+    File.WriteAllText(Path.Combine(runDir, "child.pid"), child.Id.ToString());
+}
 
 var terminated = false;
 using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>

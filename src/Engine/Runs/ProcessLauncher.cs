@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Sweeps.Engine.Space;
@@ -12,7 +11,7 @@ namespace Sweeps.Engine.Runs;
 /// <c>about_Sweeps_Protocol</c>: JSON lines appended to <c>$SWEEPS_METRICS_FILE</c>, or stdout lines
 /// <c>@sweeps {json}</c>. stdout and stderr are kept in the run's folder.
 /// </summary>
-public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
+public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
 {
     public const string StdoutMarker = "@sweeps ";
     const int StderrTailLines = 20;
@@ -21,7 +20,7 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
         var files = RunFiles.Write(run);
-        var argv = CommandLine.Build(spec.Command, spec.Program, run.Config, files.ArgsJson, Environment.GetEnvironmentVariable, spec.Interpreters);
+        var argv = ProgramLifetime.Tie(CommandLine.Build(spec.Command, spec.Program, run.Config, files.ArgsJson, Environment.GetEnvironmentVariable, spec.Interpreters), spec.WorkingDirectory);
         var psi = new ProcessStartInfo(argv[0])
         {
             WorkingDirectory = spec.WorkingDirectory,
@@ -63,6 +62,7 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
         {
             throw new SweepsException(SweepsErrorKind.ProgramNotFound, $"Cannot start '{argv[0]}': {e.Message}", e);
         }
+        ProgramLifetime.Started(process, run.Directory);
         process.StandardInput.Close(); // reading stdin gets end-of-file, as under W&B's agent
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -78,13 +78,14 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
                 killAt = DateTime.UtcNow + spec.GracePeriod;
                 Terminate(process);
             }
-            if (DateTime.UtcNow >= killAt) { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+            if (DateTime.UtcNow >= killAt) Kill(process);
         }
         process.WaitForExit(); // flushes the asynchronous stdout/stderr readers
+        if (stopped) Kill(process); // what it started and left behind ends with the run
         metrics.Drain(row => run.Log(row));
         if (stopped || cancel.IsCancellationRequested) return new RunOutcome(RunState.Killed, "stopped", process.ExitCode);
         if (process.ExitCode == 0) return RunOutcome.Finished;
-        // Ctrl+C reaches the program too (same process group) and may end it before the agent hears of it.
+        // Ctrl+C reaches the program too where it shares the agent's process group, and may end it first.
         if (process.ExitCode == InterruptedExitCode) return new RunOutcome(RunState.Killed, "interrupted (SIGINT)", process.ExitCode);
         string tail;
         lock (stderrLog) tail = string.Join(Environment.NewLine, stderrTail);
@@ -97,16 +98,25 @@ public sealed partial class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
         else run.Log(new Dictionary<string, object?> { ["_protocol_error"] = $"{source}: not a JSON object: {json}" });
     }
 
-    // Asks the program to stop: SIGTERM on Unix (it can clean up), kill on Windows (no portable equivalent).
+    // Asks the program to stop: SIGTERM on Unix (it can clean up), to its whole group where it has one; kill on
+    // Windows (no portable equivalent).
     static void Terminate(Process process)
     {
         try
         {
             if (OperatingSystem.IsWindows()) process.Kill(entireProcessTree: true);
-            else SysKill(process.Id, 15);
+            else ProgramLifetime.Signal(process, 15);
         }
         catch (InvalidOperationException) { }
     }
 
-    [LibraryImport("libc", EntryPoint = "kill")] private static partial int SysKill(int pid, int signal);
+    static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            ProgramLifetime.Signal(process, 9); // children reparented away from the tree, still in the group
+        }
+        catch (InvalidOperationException) { }
+    }
 }

@@ -162,6 +162,7 @@ public sealed class SweepHandle
             if (!verdicts.TryGetValue(run.Agent, out var why))
                 verdicts[run.Agent] = why = AgentLiveness.IsAlive(Directory, run.Agent, timeout, Clock, out var reason) ? null : reason;
             if (why is null) continue;
+            ProgramLifetime.EndLeftovers(RunDirectory(run.Id)); // nothing of it may go on writing into a crashed run
             var history = RunRecorder.ReadHistory(RunDirectory(run.Id), tolerateDamage: true);
             var values = _state.Config.Metric is { } metric ? Termination.RunProgress.MetricValues(history, metric.Name) : [];
             Append(new RunEnded(Clock.Now, run.Id, RunState.Crashed, JournalCaps.Summary(RunRecorder.SummaryOf(history)), history.Count, why, null)
