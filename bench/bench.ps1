@@ -113,8 +113,8 @@ try {
     $journal = [Sweeps.Engine.Store.Journal]::new($journalPath)
     $lock = [Sweeps.Engine.Store.FileLock]::new((Join-Path $store 'bench.lock'))
     $bytes = [Text.Encoding]::UTF8.GetBytes($event.ToJson() + "`n")
-    $appendSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $journal.Append($event) } }
-    $lockedSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $h = $lock.Acquire(); try { $journal.Append($event) } finally { $h.Dispose() } } }
+    $appendSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $journal.Append([Sweeps.Engine.Store.JournalEvent[]]@($event)) } }
+    $lockedSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $h = $lock.Acquire(); try { $journal.Append([Sweeps.Engine.Store.JournalEvent[]]@($event)) } finally { $h.Dispose() } } }
     $rawSeconds = Measure-Seconds {
         for ($i = 0; $i -lt $Appends; $i++) {
             $fs = [IO.FileStream]::new($rawPath, 'Append', 'Write', 'ReadWrite')

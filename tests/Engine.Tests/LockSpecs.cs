@@ -93,25 +93,25 @@ public sealed class LockSpecs : IDisposable
     public void The_lock_file_is_never_visible_half_written()
     {
         var sweep = _temp.Create(Grid);
-        var seen = 0;
+        int seen = 0, partial = 0;
         using var stop = new CancellationTokenSource();
-        var watcher = Task.Run(() =>
+        var watcher = new Thread(() =>
         {
             while (!stop.IsCancellationRequested)
             {
-                try
-                {
-                    var text = File.ReadAllText(sweep.Lock.Path);
-                    JsonSerializer.Deserialize<FileLock.Owner>(text); // throws on a partial file
-                    seen++;
-                }
-                catch (FileNotFoundException) { }
+                byte[] bytes;
+                try { bytes = File.ReadAllBytes(sweep.Lock.Path); }
+                catch (IOException) { continue; } // not there
+                try { JsonSerializer.Deserialize<FileLock.Owner>(bytes); Interlocked.Increment(ref seen); }
+                catch (JsonException) { Interlocked.Increment(ref partial); }
             }
         });
-        for (var i = 0; i < 300; i++) using (sweep.Lock.Acquire()) { }
+        watcher.Start();
+        for (var i = 0; i < 50_000 && Volatile.Read(ref seen) < 50; i++) using (sweep.Lock.Acquire()) { }
         stop.Cancel();
-        watcher.Wait();
-        Assert.True(seen > 0, "the watcher saw the lock");
+        watcher.Join();
+        Assert.True(seen >= 50, $"the watcher saw the lock {seen} times");
+        Assert.Equal(0, partial);
     }
 
     [Fact]
