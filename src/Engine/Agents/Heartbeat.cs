@@ -20,7 +20,12 @@ public sealed class Heartbeat : IDisposable
 
     public Heartbeat(string sweepDirectory, string agentId, TimeSpan interval, StoreClock clock)
     {
-        Directory.CreateDirectory(Path.Combine(sweepDirectory, AgentLiveness.Folder));
+        var folder = Path.Combine(sweepDirectory, AgentLiveness.Folder);
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (StoreErrors.IsStoreFailure(e))
+        {
+            throw StoreErrors.From(e, "start the agent's heartbeat", folder, Path.GetDirectoryName(sweepDirectory) ?? sweepDirectory);
+        }
         _path = AgentLiveness.HeartbeatPath(sweepDirectory, agentId);
         _clock = clock;
         _body = JsonSerializer.SerializeToUtf8Bytes(new AgentLiveness.Beat(ProcessIdentity.Current));

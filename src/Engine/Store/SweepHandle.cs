@@ -90,9 +90,10 @@ public sealed class SweepHandle
     }
 
     // The run's folder is made after the lock is released: only its claimer uses it, and the lock is the bottleneck.
-    static RunClaim? WithFolder(RunClaim? claim)
+    RunClaim? WithFolder(RunClaim? claim)
     {
-        if (claim is not null) System.IO.Directory.CreateDirectory(claim.Directory);
+        try { if (claim is not null) System.IO.Directory.CreateDirectory(claim.Directory); }
+        catch (Exception e) when (StoreErrors.IsStoreFailure(e)) { throw StoreErrors.From(e, "make the run's folder", claim!.Directory, Path.GetDirectoryName(Directory) ?? Directory); }
         return claim;
     }
 
