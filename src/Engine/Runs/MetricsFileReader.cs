@@ -17,18 +17,26 @@ public sealed class MetricsFileReader(string path)
             {
                 var text = Encoding.UTF8.GetString(line.Span).Trim();
                 if (text.Length > 0)
-                    log(TryParse(text) ?? new Dictionary<string, object?> { ["_protocol_error"] = $"{Path.GetFileName(path)} line {number}: not a JSON object: {text}" });
+                    log(TryParse(text, out var why) ?? new Dictionary<string, object?> { ["_protocol_error"] = $"{Path.GetFileName(path)} line {number}: {why}: {text}" });
             }
     }
 
     /// <summary>A JSON object as a history row; null when the text is not one.</summary>
-    public static Dictionary<string, object?>? TryParse(string json)
+    public static Dictionary<string, object?>? TryParse(string json) => TryParse(json, out _);
+
+    /// <summary>A JSON object as a history row; null when the text is not one, with <paramref name="why"/> saying so.</summary>
+    public static Dictionary<string, object?>? TryParse(string json, out string? why)
     {
         try
         {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true });
-            return doc.RootElement.ValueKind == JsonValueKind.Object ? TreeJson.ReadObject(doc.RootElement) : null;
+            var row = TreeJson.ParseObject(Encoding.UTF8.GetBytes(json), allowTrailingCommas: true);
+            why = row is null ? "not a JSON object" : null;
+            return row;
         }
-        catch (JsonException) { return null; }
+        catch (JsonException e)
+        {
+            why = $"not a JSON object ({e.Message})";
+            return null;
+        }
     }
 }
