@@ -46,6 +46,12 @@ public static partial class SweepConfigParser
         public SweepConfig? Run()
         {
             var root = doc.Root;
+            // A tree from anywhere (a hashtable, the journal) is checked as deeply as a file is, before anything walks it.
+            if (TreeDepth.TooDeep(root) is { } deep)
+            {
+                Error(deep, TreeDepth.Problem);
+                return null;
+            }
             foreach (var key in root.Keys.Where(k => !TopLevelKeys.Contains(k)))
                 Error(key, $"unknown key; expected one of {string.Join(", ", TopLevelKeys.Take(10))}");
             foreach (var key in new[] { "entity", "project" }.Where(root.ContainsKey))
