@@ -210,6 +210,59 @@ public sealed class HostileConfigSpecs
         Assert.Contains("must be an integer", seed.Message);
     }
 
+    // --- NUL and control characters ---
+
+    [Fact]
+    public void A_string_with_nul_anywhere_is_refused_with_its_key_path()
+    {
+        var problems = Configs.Problems("""
+            method: grid
+            command: ["python", "train.py\0", "${args}"]
+            parameters:
+              x: {value: "a\0b"}
+              y: {values: [ok, "c\0"]}
+              "k\0": {value: 1}
+            """);
+        var paths = problems.Where(p => p.Message.Contains("a command line cannot carry NUL")).Select(p => p.Path).ToList();
+        Assert.Contains("command[1]", paths);
+        Assert.Contains("parameters.x.value", paths);
+        Assert.Contains("parameters.y.values[1]", paths);
+        Assert.Contains("parameters.k\0", paths);
+        Assert.Contains(problems, p => p.Path == "parameters.x.value" && p.Line == 4);
+    }
+
+    [Fact]
+    public void A_sweep_name_with_a_control_character_is_refused_and_shown_escaped()
+    {
+        var problem = Assert.Single(Configs.Problems("method: random\nname: \"evil\\e]0;owned\\a\"\nparameters:\n  x: {value: 1}\n"));
+        Assert.Equal(("name", 2), (problem.Path, problem.Line));
+        Assert.Contains(@"evil\x1b]0;owned\x07", problem.Message);
+        Assert.DoesNotContain('\x1b', problem.ToString());
+        foreach (var bad in new[] { "a\tb", "a\nb", "a\x7f", "a\x9b" }) Assert.NotNull(Printable.NameProblem(bad));
+        Assert.Null(Printable.NameProblem("résumé run ✓ 2"));
+        Assert.Equal(@"a\x1b[31mred\x9b\x00", Printable.Text("a\x1b[31mred\x9b\0"));
+        Assert.Equal("plain", Printable.Text("plain"));
+    }
+
+    [Fact]
+    public void A_stored_config_from_before_the_input_rules_still_reads_back()
+    {
+        var tree = new Dictionary<string, object?>
+        {
+            ["method"] = "random", ["name"] = "old\x1bname",
+            ["parameters"] = new Dictionary<string, object?> { ["x"] = new Dictionary<string, object?> { ["value"] = "a\0b" } },
+        };
+        Assert.Empty(SweepConfigParser.Validate(new ConfigDocument(tree)).Problems); // as the journal's replay reads it
+        Assert.Equal(["name", "parameters.x.value"], SweepConfigParser.Validate(new ConfigDocument(tree, isInput: true)).Problems.Select(p => p.Path).Order());
+    }
+
+    [Fact]
+    public void A_problem_prints_control_characters_from_the_config_visibly()
+    {
+        var problem = Configs.Problems("method: random\n\"x\\e[2J\": 1\nparameters:\n  x: {value: 1}\n").Single(p => p.Path.StartsWith('x'));
+        Assert.Equal("line 2: x\\x1b[2J: unknown key; expected one of method, metric, parameters, early_terminate, command, program, run_cap, name, description, seed", problem.ToString());
+    }
+
     [Fact]
     public void A_key_path_names_keys_with_dots_and_items_with_brackets()
     {

@@ -68,7 +68,7 @@ public static class YamlConfigReader
         var tree = new TreeBuilder(source);
         var root = (Dictionary<string, object?>)tree.Convert(rootNode, "", 1)!;
         if (tree.Problems.Count > 0) throw new InvalidConfigException(tree.Problems, source);
-        return new ConfigDocument(root, tree.Lines, source, text);
+        return new ConfigDocument(root, tree.Lines, source, text, isInput: true);
     }
 
     static Exception Inner(Exception e) => e.InnerException is YamlException inner ? Inner(inner) : e;
