@@ -21,6 +21,13 @@ public static class Limits
     /// <summary>How many values a config may hold after YAML aliases are expanded (guards against "billion laughs").</summary>
     public const int MaxConfigNodes = 100_000;
 
+    /// <summary>
+    /// How many characters the key paths of a config's values (such as <c>parameters.lr.max</c>) may add up to after
+    /// aliases are expanded. Each value's path is kept for error messages and every nested key repeats its parents',
+    /// so long keys nested deep multiply; a real config stays far below (100,000 values with 60-character paths make 6 million).
+    /// </summary>
+    public const int MaxConfigPathChars = 16 << 20;
+
     /// <summary>The most characters of a run's error kept in the journal; the whole text stays in the run's logs.</summary>
     public const int MaxErrorChars = 4096;
 

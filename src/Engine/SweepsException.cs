@@ -19,6 +19,7 @@ public enum SweepsErrorKind
     AgentFailing,
     InvalidTransition,
     SweepInUse,
+    InvalidMetric,
 }
 
 /// <summary>The one exception type the engine throws on purpose; <see cref="Kind"/> says which failure it is.</summary>

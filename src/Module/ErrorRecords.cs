@@ -31,6 +31,7 @@ internal static class ErrorRecords
         SweepsErrorKind.AgentFailing => "AgentStoppedOnFailures",
         SweepsErrorKind.InvalidTransition => "InvalidSweepTransition",
         SweepsErrorKind.SweepInUse => "SweepInUse",
+        SweepsErrorKind.InvalidMetric => "InvalidSweepMetric",
         _ => "InvalidArgument",
     };
 
@@ -50,6 +51,7 @@ internal static class ErrorRecords
         SweepsErrorKind.AgentFailing => ErrorCategory.OperationStopped,
         SweepsErrorKind.InvalidTransition => ErrorCategory.InvalidOperation,
         SweepsErrorKind.SweepInUse => ErrorCategory.ResourceBusy,
+        SweepsErrorKind.InvalidMetric => ErrorCategory.InvalidData,
         _ => ErrorCategory.InvalidArgument,
     };
 }

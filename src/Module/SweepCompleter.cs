@@ -27,7 +27,8 @@ public sealed class SweepCompleter : IArgumentCompleter
             {
                 var s = h.Refresh();
                 if (!s.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && !s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
-                results.Add(new CompletionResult(s.Id, $"{s.Id} ({s.Name})", CompletionResultType.ParameterValue, $"{s.Name}: {s.Config.Method}, {s.State}, {s.Runs.Count} runs"));
+                var name = Engine.Printable.Text(s.Name);
+                results.Add(new CompletionResult(s.Id, $"{s.Id} ({name})", CompletionResultType.ParameterValue, $"{name}: {s.Config.Method}, {s.State}, {s.Runs.Count} runs"));
             }
         }
         catch (SweepsException) { }

@@ -103,6 +103,25 @@ public sealed class JournalSpecs : IDisposable
     }
 
     [Fact]
+    public void A_config_nested_to_the_value_limit_makes_a_sweep_that_replays()
+    {
+        // parameters -> p -> parameters -> p ... : every accepted config must read back from the journal.
+        var yaml = new StringBuilder("method: random\nparameters:\n");
+        var depth = 2;
+        var indent = "  ";
+        while (depth + 4 <= Limits.MaxValueDepth) // two levels a step, and x: {values: [...]} two more
+        {
+            yaml.Append(indent).Append("p:\n").Append(indent).Append("  parameters:\n");
+            indent += "    ";
+            depth += 2;
+        }
+        yaml.Append(indent).Append("x: {values: [1, 2]}\n");
+        var sweep = _temp.Create(yaml.ToString());
+        Assert.NotNull(sweep.Claim("a"));
+        Assert.Single(_temp.Store.Open(sweep.Id).Refresh().Runs);
+    }
+
+    [Fact]
     public void A_torn_tail_of_a_writer_that_lost_the_lock_cannot_make_a_later_line_unreadable()
     {
         var sweep = _temp.Create(Grid);

@@ -1,6 +1,7 @@
 // Options (W&B style, --name=value): --epochs=N (rows to log; odd rows through $SWEEPS_METRICS_FILE, even rows
 // as "@sweeps {json}" stdout lines), --exit=N, --sleep-ms=N (per epoch), --stderr=TEXT, --stderr-bytes=N (one line
-// of N bytes), --ignore-term, --spawn-child (starts `sleep 120` and writes its pid to child.pid).
+// of N bytes), --ignore-term, --spawn-child (starts `sleep 120` and writes its pid to child.pid),
+// --deep=N (then one row {"deep": {"a": {"a": ...}}} with N maps, both to the metrics file and to stdout).
 // Always writes its own pid to $SWEEPS_RUN_DIR/program.pid.
 // Always writes its arguments as a JSON array to $SWEEPS_RUN_DIR/argv.json and its environment's SWEEPS_* to env.json.
 using System.Runtime.InteropServices;
@@ -40,6 +41,13 @@ for (var epoch = 1; epoch <= epochs && !terminated; epoch++)
     else Console.WriteLine("@sweeps " + row);
     Console.WriteLine($"epoch {epoch} done");
     if (sleepMs > 0) Thread.Sleep(sleepMs);
+}
+if (options.TryGetValue("deep", out var deep))
+{
+    var levels = int.Parse(deep);
+    var row = "{\"deep\": " + string.Concat(Enumerable.Repeat("{\"a\": ", levels - 1)) + "1" + new string('}', levels - 1) + "}";
+    if (metricsFile is not null) File.AppendAllText(metricsFile, row + "\n");
+    Console.WriteLine("@sweeps " + row);
 }
 if (terminated) { Console.WriteLine("terminated"); return 143; }
 if (options.TryGetValue("stderr", out var text)) Console.Error.WriteLine(text);

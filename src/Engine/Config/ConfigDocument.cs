@@ -8,13 +8,20 @@ public sealed class ConfigDocument
 {
     readonly IReadOnlyDictionary<string, int> _lines;
 
-    public ConfigDocument(Dictionary<string, object?> root, IReadOnlyDictionary<string, int>? lines = null, string? source = null, string? text = null)
+    public ConfigDocument(Dictionary<string, object?> root, IReadOnlyDictionary<string, int>? lines = null, string? source = null, string? text = null, bool isInput = false)
     {
         Root = root;
         _lines = lines ?? new Dictionary<string, int>();
         Source = source;
         Text = text;
+        IsInput = isInput;
     }
+
+    /// <summary>
+    /// The config comes from someone now (a file, text, a hashtable), not from a sweep already stored. Rules for new
+    /// input (a printable name, no NUL in a string) apply only then, so a sweep stored before a rule existed still reads back.
+    /// </summary>
+    public bool IsInput { get; }
 
     public Dictionary<string, object?> Root { get; }
 

@@ -5,6 +5,7 @@ public enum ConfigSeverity { Error, Warning }
 /// <summary>One problem found in a sweep config: the key path it is about, what is wrong, and the line when known.</summary>
 public sealed record ConfigProblem(string Path, string Message, int? Line = null, ConfigSeverity Severity = ConfigSeverity.Error)
 {
+    /// <summary>The problem as one line; a control character from the config (in a key, a value) shows as <c>\xHH</c>.</summary>
     public override string ToString() =>
-        (Line is int line ? $"line {line}: " : "") + (Path.Length == 0 ? Message : $"{Path}: {Message}");
+        Printable.Text((Line is int line ? $"line {line}: " : "") + (Path.Length == 0 ? Message : $"{Path}: {Message}"));
 }

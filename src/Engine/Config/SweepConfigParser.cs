@@ -46,6 +46,13 @@ public static partial class SweepConfigParser
         public SweepConfig? Run()
         {
             var root = doc.Root;
+            // A tree from anywhere (a hashtable, the journal) is checked as deeply as a file is, before anything walks it.
+            if (TreeDepth.TooDeep(root) is { } deep)
+            {
+                Error(deep, TreeDepth.Problem);
+                return null;
+            }
+            if (doc.IsInput) FindNul(root, new KeyPath());
             foreach (var key in root.Keys.Where(k => !TopLevelKeys.Contains(k)))
                 Error(key, $"unknown key; expected one of {string.Join(", ", TopLevelKeys.Take(10))}");
             foreach (var key in new[] { "entity", "project" }.Where(root.ContainsKey))
@@ -62,6 +69,7 @@ public static partial class SweepConfigParser
             var command = root.TryGetValue("command", out var c) ? Command(c) : null;
             var program = OptionalString(root, "program");
             var name = OptionalString(root, "name");
+            if (doc.IsInput && name is not null && Printable.NameProblem(name) is { } badName) Error("name", badName);
             var description = OptionalString(root, "description");
             var runCap = OptionalInteger(root, "run_cap", min: 1);
             var seed = OptionalInteger(root, "seed", min: 0);
@@ -81,6 +89,36 @@ public static partial class SweepConfigParser
                 Method = method!, Metric = metric, Parameters = space!, EarlyTerminate = early, Command = command,
                 Program = program, Name = name, Description = description, RunCap = runCap, Seed = seed, Tree = root,
             };
+        }
+
+        // A value reaches a program's command line as an argument, and no argument can hold NUL (the OS ends it there):
+        // every string is checked, keys too, wherever it sits.
+        void FindNul(object? value, KeyPath path)
+        {
+            const string problem = "holds a NUL character (\\0): a command line cannot carry NUL, so no string in a config may";
+            switch (value)
+            {
+                case string s when s.Contains('\0'):
+                    Error(path.ToString(), problem);
+                    break;
+                case Dictionary<string, object?> map:
+                    foreach (var (key, item) in map)
+                    {
+                        path.Push(key);
+                        if (key.Contains('\0')) Error(path.ToString(), "the key " + problem);
+                        FindNul(item, path);
+                        path.Pop();
+                    }
+                    break;
+                case List<object?> list:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        path.Push(i);
+                        FindNul(list[i], path);
+                        path.Pop();
+                    }
+                    break;
+            }
         }
 
         static string ParamPath(IReadOnlyList<string> keys) => "parameters." + string.Join(".parameters.", keys);

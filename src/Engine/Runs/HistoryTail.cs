@@ -18,8 +18,7 @@ public sealed class HistoryTail(string runDirectory)
         {
             try
             {
-                var reader = new Utf8JsonReader(line.Span);
-                if (reader.Read() && reader.TokenType == JsonTokenType.StartObject) rows.Add(TreeJson.ReadObject(ref reader));
+                if (TreeJson.ParseObject(line.Span) is { } row) rows.Add(row);
             }
             catch (JsonException) { } // a damaged row of a dead run: the metric just lacks that value
         }

@@ -94,8 +94,7 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
 
     static void LogLine(RunContext run, string json, string source)
     {
-        if (MetricsFileReader.TryParse(json) is { } row) run.Log(row);
-        else run.Log(new Dictionary<string, object?> { ["_protocol_error"] = $"{source}: not a JSON object: {json}" });
+        run.Log(MetricsFileReader.TryParse(json, out var why) ?? MetricsFileReader.ProtocolError(source, why, json));
     }
 
     // Asks the program to stop: SIGTERM on Unix (it can clean up), to its whole group where it has one; kill on

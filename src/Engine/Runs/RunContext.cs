@@ -12,7 +12,22 @@ public sealed class RunContext(RunClaim claim, RunRecorder recorder, Action<stri
     public string Directory => claim.Directory;
     public RunRecorder Recorder { get; } = recorder;
 
-    public void Log(IReadOnlyDictionary<string, object?> row) => Recorder.Log(row);
+    /// <summary>
+    /// Logs a row a program reported. One the history refuses (<see cref="RunRecorder.Log"/> says why) is kept as a
+    /// <c>_protocol_error</c> row instead, as a line that is not JSON is: a program's bad output never stops the agent.
+    /// Code that should hear of the refusal (a scriptblock's Write-SweepMetric) logs to <see cref="Recorder"/> itself.
+    /// </summary>
+    public void Log(IReadOnlyDictionary<string, object?> row)
+    {
+        try
+        {
+            Recorder.Log(row);
+        }
+        catch (SweepsException e) when (e.Kind == SweepsErrorKind.InvalidMetric)
+        {
+            Recorder.Log(new Dictionary<string, object?> { ["_protocol_error"] = e.Message });
+        }
+    }
 
     /// <summary>Passes a line the run printed to whoever watches the agent (null: nobody).</summary>
     public void Output(string line) => output?.Invoke(line);

@@ -43,9 +43,14 @@ public sealed class RunRecorder : IDisposable
         get { lock (_gate) return new Dictionary<string, object?>(_summary, StringComparer.Ordinal); }
     }
 
-    /// <summary>Appends one history row.</summary>
+    /// <summary>
+    /// Appends one history row. A row that nests deeper than <see cref="Limits.MaxValueDepth"/> is refused, naming the
+    /// key, before anything is written (<see cref="SweepsErrorKind.InvalidMetric"/>): every source of rows comes through here.
+    /// </summary>
     public void Log(IReadOnlyDictionary<string, object?> row)
     {
+        if (TreeDepth.TooDeep(row) is { } path)
+            throw new SweepsException(SweepsErrorKind.InvalidMetric, $"The metric row cannot be logged: '{path}' {TreeDepth.Problem}.");
         lock (_gate)
         {
             var line = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -104,8 +109,7 @@ public sealed class RunRecorder : IDisposable
             if (lines[i].Length == 0) continue;
             try
             {
-                using var doc = JsonDocument.Parse(lines[i]);
-                rows.Add(TreeJson.ReadObject(doc.RootElement));
+                rows.Add(TreeJson.ParseObject(Encoding.UTF8.GetBytes(lines[i])) ?? throw new JsonException("not a JSON object"));
             }
             catch (JsonException) when (i == lines.Length - 1 || tolerateDamage) { break; }
             catch (JsonException e)

@@ -56,10 +56,35 @@ public static class TreeJson
         writer.WriteRawValue(text, skipInputValidation: true);
     }
 
+    /// <summary>
+    /// How JSON that Sweeps stored (or a program wrote) is read: nested up to <see cref="Limits.MaxStoredJsonDepth"/>,
+    /// more than any value that was let in (<see cref="Limits.MaxValueDepth"/>) plus the event or row around it.
+    /// </summary>
+    public static JsonReaderOptions ReaderOptions(bool allowTrailingCommas = false) =>
+        new() { MaxDepth = Limits.MaxStoredJsonDepth, AllowTrailingCommas = allowTrailingCommas };
+
     public static object? Deserialize(string json)
     {
-        using var doc = JsonDocument.Parse(json);
-        return Read(doc.RootElement);
+        var r = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), ReaderOptions());
+        r.Read();
+        var value = Read(ref r);
+        r.Read(); // throws on anything but white space after the value
+        return value;
+    }
+
+    /// <summary>
+    /// One JSON text that must be an object (a history row, a line of a metrics file): its map, or null when the text
+    /// is valid JSON but not an object. Throws <see cref="JsonException"/> when the text is not JSON.
+    /// </summary>
+    public static Dictionary<string, object?>? ParseObject(ReadOnlySpan<byte> utf8, bool allowTrailingCommas = false)
+    {
+        var r = new Utf8JsonReader(utf8, ReaderOptions(allowTrailingCommas));
+        if (!r.Read()) throw new JsonException("empty: no JSON value");
+        Dictionary<string, object?>? map = null;
+        if (r.TokenType == JsonTokenType.StartObject) map = ReadObject(ref r);
+        else r.Skip();
+        r.Read(); // throws on anything but white space after the value
+        return map;
     }
 
     public static object? Read(JsonElement e) => e.ValueKind switch

@@ -55,7 +55,7 @@ public abstract record JournalEvent(DateTimeOffset Time)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in a replay: compiled optimized at once
     public static JournalEvent Parse(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { AllowTrailingCommas = false, MaxDepth = Limits.MaxStoredJsonDepth });
+        var reader = new Utf8JsonReader(line, TreeJson.ReaderOptions());
         var f = new Fields();
         try
         {

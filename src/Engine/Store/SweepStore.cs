@@ -19,6 +19,7 @@ public sealed class SweepStore(string root, StoreOptions? options = null)
     /// <summary>Creates a sweep from a validated config. The seed is the given one, the config's, or a fresh one.</summary>
     public SweepHandle Create(SweepConfig config, string? configText = null, string? name = null, long? seed = null)
     {
+        if (name is not null && Printable.NameProblem(name) is { } problem) throw new SweepsException(SweepsErrorKind.InvalidArgument, problem);
         try
         {
             Directory.CreateDirectory(Root);

@@ -24,6 +24,7 @@ public sealed class NewSweepCommand : SweepsCmdlet
     /// <summary>The sweep's name; overrides the config's name.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateSweepName]
     public string? Name { get; set; }
 
     /// <summary>The seed; overrides the config's seed. Without either a seed is drawn and recorded.</summary>

@@ -19,7 +19,7 @@ public sealed class RemoveSweepCommand : SweepTargetCmdlet
             foreach (var (store, handle) in ResolveSweeps(Sweep).ToList())
             {
                 var state = handle.Refresh();
-                if (!ShouldProcess($"{handle.Id} ({state.Name}, {state.Runs.Count} runs)", "Remove the sweep and all its runs")) continue;
+                if (!ShouldProcess($"{handle.Id} ({Printable.Text(state.Name)}, {state.Runs.Count} runs)", "Remove the sweep and all its runs")) continue;
                 try { store.Remove(handle, Force); }
                 catch (SweepsException e) { WriteError(e, handle.Id); }
             }

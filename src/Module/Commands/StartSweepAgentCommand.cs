@@ -70,7 +70,8 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
             };
             var agent = new SweepAgent(handle, launcher, options);
             var done = 0;
-            var progress = new ProgressRecord(1, $"Sweep {state.Name} ({handle.Id})", "Starting the first run");
+            var name = Printable.Text(state.Name); // shown in the progress bar and a CI log, where a control character would act
+            var progress = new ProgressRecord(1, $"Sweep {name} ({handle.Id})", "Starting the first run");
             var numbers = new Dictionary<string, int>();
             var pipeline = Engine.Results.PipelineReporter.Detect(Environment.GetEnvironmentVariable); // Azure DevOps, GitHub Actions
             void Tell(IEnumerable<string> lines) { foreach (var line in lines) WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST", "SweepsPipeline"]); }
@@ -95,7 +96,7 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
                         {
                             var snapshot = handle.Snapshot();
                             WriteProgress(AgentProgress.Update(progress, snapshot, done, Count));
-                            if (pipeline is not null) Tell(pipeline.Progress(state.Name, snapshot.Runs.Count, snapshot.Config.RunCap ?? (snapshot.Config.Method == "grid" ? Engine.Search.GridSearch.Size(snapshot.Config) : null)));
+                            if (pipeline is not null) Tell(pipeline.Progress(name, snapshot.Runs.Count, snapshot.Config.RunCap ?? (snapshot.Config.Method == "grid" ? Engine.Search.GridSearch.Size(snapshot.Config) : null)));
                             progressClock.Restart();
                         }
                         break;
@@ -106,7 +107,7 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
             if (pipeline is not null)
             {
                 var end = handle.Snapshot();
-                var markdown = Engine.Results.PipelineReporter.Summary(handle.Id, state.Name, end.State, end.Config, end.Runs);
+                var markdown = Engine.Results.PipelineReporter.Summary(handle.Id, name, end.State, end.Config, end.Runs);
                 Tell(pipeline.Finished(markdown, System.IO.Path.Combine(handle.Directory, $"summary-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Environment.ProcessId}.md")));
             }
             WriteVerbose($"Agent stopped after {done} run{(done == 1 ? "" : "s")}: {agent.StopReason}.");

@@ -19,7 +19,7 @@ public abstract class SweepLifecycleCmdlet : SweepTargetCmdlet
         {
             foreach (var (store, handle) in ResolveSweeps(Sweep))
             {
-                var name = handle.Refresh().Name;
+                var name = Printable.Text(handle.Refresh().Name);
                 if (!ShouldProcess($"{handle.Id} ({name})", $"{Transition} the sweep")) continue;
                 try
                 {

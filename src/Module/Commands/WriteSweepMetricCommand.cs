@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using Sweeps.Engine;
 
 namespace Sweeps.Commands;
 
@@ -26,6 +27,13 @@ public sealed class WriteSweepMetricCommand : PSCmdlet
                 "Write-SweepMetric logs to the run being executed: call it inside a Start-SweepAgent scriptblock, or pass -Run.", Metrics));
             return;
         }
-        run.Log((object)Metrics!);
+        try
+        {
+            run.Log((object)Metrics!);
+        }
+        catch (SweepsException e) // a row that cannot be logged is this row's error; the run goes on
+        {
+            WriteError(ErrorRecords.From(e, Metrics));
+        }
     }
 }

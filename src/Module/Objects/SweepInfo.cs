@@ -9,6 +9,7 @@ namespace Sweeps;
 public sealed class SweepInfo
 {
     public string Id { get; init; } = "";
+    /// <summary>The name, with any control character shown as <c>\xHH</c> (<see cref="Engine.Printable"/>).</summary>
     public string Name { get; init; } = "";
     public string Method { get; init; } = "";
     public string? Metric { get; init; }
@@ -36,7 +37,7 @@ public sealed class SweepInfo
         var best = BestRun(s.Config, s.Runs);
         return new SweepInfo
         {
-            Id = s.Id, Name = s.Name, Method = s.Config.Method, Metric = s.Config.Metric?.Name,
+            Id = s.Id, Name = Engine.Printable.Text(s.Name), Method = s.Config.Method, Metric = s.Config.Metric?.Name,
             Goal = s.Config.Metric?.Goal.ToString().ToLowerInvariant(), State = s.State, StateReason = s.StateReason,
             RunCount = s.Runs.Count, Running = s.Runs.Count(r => r.State == RunState.Running),
             Finished = s.Runs.Count(r => r.State == RunState.Finished),

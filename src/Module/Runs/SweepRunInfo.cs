@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using Sweeps.Engine;
 using Sweeps.Engine.Config;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Space;
@@ -38,16 +39,28 @@ public sealed class SweepRunInfo
 
     /// <summary>
     /// Appends one history row, like <c>wandb.log</c>: a hashtable or object (its properties), or a bare number as
-    /// a value of the sweep's metric. Anything else is ignored.
+    /// a value of the sweep's metric. Anything else is ignored. A row that contains itself or nests deeper than
+    /// <see cref="Engine.Limits.MaxValueDepth"/> is refused (<see cref="SweepsErrorKind.InvalidMetric"/>, naming the key).
     /// </summary>
     public void Log(object? metrics)
     {
         if (metrics is PSObject { BaseObject: not PSCustomObject } wrapped) metrics = wrapped.BaseObject;
         if (_streams?.TryWrite(metrics) == true) return;
         if (_context.ShouldStop) throw new RunStoppedException($"The run was stopped early ({_context.StopReason}).");
-        if (metrics is IDictionary or PSObject) _context.Log(PowerShellValues.ToMap(metrics)!);
-        else if (_metric is not null && TreeValue.AsDouble(PowerShellValues.ToTree(metrics)) is double number)
-            _context.Log(new Dictionary<string, object?> { [_metric.Name] = number });
+        object? row;
+        try
+        {
+            row = PowerShellValues.ToTree(metrics);
+        }
+        catch (PowerShellValues.ShapeException e)
+        {
+            throw new SweepsException(SweepsErrorKind.InvalidMetric, $"The metric row cannot be logged: {e.Message}.");
+        }
+        // The recorder itself, not the context: the context turns a refused row into a _protocol_error row, as it must
+        // for a program, but here the caller should hear of it.
+        if (row is Dictionary<string, object?> map) _context.Recorder.Log(map);
+        else if (_metric is not null && TreeValue.AsDouble(row) is double number)
+            _context.Recorder.Log(new Dictionary<string, object?> { [_metric.Name] = number });
     }
 
     /// <summary>The run the current thread is executing, for Write-SweepMetric.</summary>
