@@ -78,6 +78,20 @@ Describe 'Values that contain themselves' {
         Assert-SessionWorks
     }
 
+    It 'Write-SweepMetric with a row whose shared parts add up to too many values is refused, not expanded' {
+        $store = New-TestStore
+        $sweep = New-Sweep -Config $OnePoint -Store $store
+        $r = Start-SweepAgent -Sweep $sweep -Store $store -ErrorVariable err -ErrorAction SilentlyContinue -ScriptBlock {
+            $part = @{ a = 1 }
+            foreach ($i in 1..30) { $part = @{ x = $part; y = $part } } # 2^30 values once expanded
+            Write-SweepMetric @{ loss = 1.0; detail = $part }
+        }
+        $r.State | Should -Be 'finished'
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidSweepMetric,*'
+        $err[0].Exception.Message | Should -BeLike '*passes 100000 values in all*'
+    }
+
     It 'Write-SweepMetric with a row nested deeper than 64 levels names the key and writes nothing' {
         $store = New-TestStore
         $sweep = New-Sweep -Config $OnePoint -Store $store

@@ -50,7 +50,7 @@ public sealed class SweepRunInfo
         object? row;
         try
         {
-            row = PowerShellValues.ToTree(metrics);
+            row = PowerShellValues.ToTree(metrics, Engine.Limits.MaxConfigNodes); // shared parts count at each use: no exponential row
         }
         catch (PowerShellValues.ShapeException e)
         {
