@@ -28,7 +28,7 @@ public sealed class Heartbeat : IDisposable
         }
         _path = AgentLiveness.HeartbeatPath(sweepDirectory, agentId);
         _clock = clock;
-        _body = JsonSerializer.SerializeToUtf8Bytes(new AgentLiveness.Beat(ProcessIdentity.Current));
+        _body = JsonSerializer.SerializeToUtf8Bytes(new AgentLiveness.Beat(ProcessIdentity.Current), StoreJson.Default.Beat);
         Beat();
         _timer = new Timer(_ => Beat(), null, interval, interval);
     }

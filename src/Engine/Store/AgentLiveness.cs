@@ -23,7 +23,7 @@ public static class AgentLiveness
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             last = File.GetLastWriteTimeUtc(fs.SafeFileHandle);
-            beat = JsonSerializer.Deserialize<Beat>(fs);
+            beat = JsonSerializer.Deserialize(fs, StoreJson.Default.Beat);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -12,10 +12,13 @@ namespace Sweeps.Engine.Store;
 /// </summary>
 internal static partial class AppendOnlyFile
 {
-    /// <summary>Appends <paramref name="data"/> in one write and flushes it to disk; throws IOException as .NET does.</summary>
-    public static void Append(string path, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Appends <paramref name="data"/> in one write and flushes it to disk; throws IOException as .NET does. Returns
+    /// the offset at which the data landed where the system tells it (Unix), else null.
+    /// </summary>
+    public static long? Append(string path, ReadOnlySpan<byte> data)
     {
-        if (OperatingSystem.IsWindows()) { AppendWindows(path, data); return; }
+        if (OperatingSystem.IsWindows()) { AppendWindows(path, data); return null; }
         var flags = OperatingSystem.IsLinux() ? LinuxWriteOnlyAppendCloexec : DarwinWriteOnlyAppendCloexec;
         var fd = Open(path, flags);
         if (fd < 0) throw Error(path);
@@ -33,6 +36,9 @@ internal static partial class AppendOnlyFile
                 written += (int)n;
             }
             if (Fsync(fd) < 0) throw Error(path);
+            // With O_APPEND the file offset is the end of this write, whatever others appended before or after it.
+            var end = Lseek(fd, 0, SeekCur);
+            return end < 0 ? null : end - data.Length;
         }
         finally
         {
@@ -57,7 +63,7 @@ internal static partial class AppendOnlyFile
         return new IOException($"{Marshal.GetPInvokeErrorMessage(errno)} : '{path}'", errno);
     }
 
-    const int Eintr = 4, Enoent = 2;
+    const int Eintr = 4, Enoent = 2, SeekCur = 1;
     const int LinuxWriteOnlyAppendCloexec = 0x1 | 0x400 | 0x80000;      // O_WRONLY | O_APPEND | O_CLOEXEC
     const int DarwinWriteOnlyAppendCloexec = 0x1 | 0x8 | 0x1000000;     // the same flags on macOS
 
@@ -69,6 +75,9 @@ internal static partial class AppendOnlyFile
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    private static partial long Lseek(int fd, long offset, int whence);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);

@@ -67,7 +67,7 @@ public sealed class FileLock
 
     HeldLock AcquireFile(Stopwatch clock, CancellationToken cancel, IDisposable? gate)
     {
-        var owner = JsonSerializer.SerializeToUtf8Bytes(new Owner(ProcessIdentity.Current, Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow));
+        var owner = JsonSerializer.SerializeToUtf8Bytes(new Owner(ProcessIdentity.Current, Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow), StoreJson.Default.Owner);
         var candidate = $"{Path}.{Guid.NewGuid():N}.new";
         var seen = new Observation("", TimeSpan.Zero);
         var nextStaleCheck = TimeSpan.Zero;
@@ -179,7 +179,7 @@ public sealed class FileLock
             var bytes = new byte[Math.Min(fs.Length, 4096)];
             fs.ReadExactly(bytes);
             Owner? owner = null;
-            try { owner = JsonSerializer.Deserialize<Owner>(bytes); }
+            try { owner = JsonSerializer.Deserialize(bytes, StoreJson.Default.Owner); }
             catch (JsonException) { }
             var key = $"{stamp.Ticks}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))}";
             return (owner is { Process: not null, Token: not null } ? owner with { Stamp = stamp } : null, key);

@@ -150,7 +150,7 @@ public sealed class Journal(string path)
     {
         var repair = TryParse(tail) is not null ? "\n"u8.ToArray()
             : [.. "\n"u8, .. new TornLine(DateTimeOffset.UtcNow).ToUtf8(), .. "\n"u8];
-        Write(repair, "repair the journal's torn last line");
+        _ = Write(repair, "repair the journal's torn last line");
     }
 
     /// <summary>
@@ -162,15 +162,24 @@ public sealed class Journal(string path)
     public (bool Counted, List<(JournalEvent Event, int Line)> Others) Append(IReadOnlyList<JournalEvent> events)
     {
         var lines = events.Select((e, i) => (e with { Seq = _events + i, ContinuesChange = i > 0 }).ToUtf8()).ToList();
-        Write([.. lines.SelectMany(l => l.Append((byte)'\n'))], "append to the journal");
+        byte[] bytes = [.. lines.SelectMany(l => l.Append((byte)'\n'))];
+        if (Write(bytes, "append to the journal") == _offset)
+        {
+            // Landed right after what was read: nothing came between, so by the rule every reader applies, it counts.
+            _offset += bytes.Length;
+            _lines += lines.Count;
+            _events += lines.Count;
+            _previousCounted = true;
+            return (true, []);
+        }
         var back = ReadNew(holdingLock: false);
         var counted = back.Count >= lines.Count && lines.Select((l, i) => back[i].Event.ToUtf8().AsSpan().SequenceEqual(l)).All(same => same);
         return (counted, counted ? back.Skip(lines.Count).ToList() : back);
     }
 
-    void Write(byte[] bytes, string doing)
+    long? Write(byte[] bytes, string doing)
     {
-        try { AppendOnlyFile.Append(Path, bytes); }
+        try { return AppendOnlyFile.Append(Path, bytes); }
         catch (Exception e) when (StoreErrors.IsStoreFailure(e)) { throw StoreErrors.From(e, doing, Path, Store); }
     }
 

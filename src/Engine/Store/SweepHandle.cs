@@ -37,7 +37,10 @@ public sealed class SweepHandle
     /// <summary>Events ignored because their writer had lost the lock (diagnostics).</summary>
     public int RejectedEvents { get { lock (_gate) return _journal.Rejected; } }
 
-    public string RunDirectory(string runId) => Path.Combine(Directory, "runs", runId);
+    /// <summary>A run's folder; the id must be a plain name (ids read from the journal are checked there).</summary>
+    public string RunDirectory(string runId) => StoreIds.IsValid(runId)
+        ? Path.Combine(Directory, "runs", runId)
+        : throw new SweepsException(SweepsErrorKind.RunNotFound, $"{StoreIds.Describe(runId)} is not a run id of sweep '{Id}'.");
 
     /// <summary>The state as last read or changed through this handle, without reading the journal.</summary>
     public SweepState State

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Sweeps.Engine.Store;
+
+/// <summary>
+/// The store's small records as JSON (a lock's owner, a heartbeat, a program's process), with serializers generated
+/// at build time: an agent takes a lock for every run, and reflection would cost every new agent process tens of
+/// milliseconds before its first claim.
+/// </summary>
+[JsonSerializable(typeof(FileLock.Owner))]
+[JsonSerializable(typeof(AgentLiveness.Beat))]
+[JsonSerializable(typeof(Runs.ProgramLifetime.Record))]
+internal sealed partial class StoreJson : JsonSerializerContext;
