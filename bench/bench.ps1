@@ -110,8 +110,8 @@ try {
     $summary['loss'] = 0.25; $summary['epoch'] = [long]10
     $event = [Sweeps.Engine.Store.RunEnded]::new([DateTimeOffset]::UtcNow, 'abcd1234', [Sweeps.Engine.Runs.RunState]::Finished, $summary, [long]10, $null, $null)
     [IO.File]::WriteAllText($journalPath, '')
-    $journal = [Sweeps.Engine.Store.Journal]::new($journalPath)
-    $lock = [Sweeps.Engine.Store.FileLock]::new((Join-Path $store 'bench.lock'))
+    $journal = [Sweeps.Engine.Store.Folder.Journal]::new($journalPath)
+    $lock = [Sweeps.Engine.Store.Folder.FileLock]::new((Join-Path $store 'bench.lock'))
     $bytes = [Text.Encoding]::UTF8.GetBytes($event.ToJson() + "`n")
     $appendSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $journal.Append([Sweeps.Engine.Store.JournalEvent[]]@($event)) } }
     $lockedSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $h = $lock.Acquire(); try { $journal.Append([Sweeps.Engine.Store.JournalEvent[]]@($event)) } finally { $h.Dispose() } } }

@@ -33,4 +33,13 @@ public static class Limits
 
     /// <summary>The most bytes of a run's summary (as JSON) kept in the journal.</summary>
     public const int MaxSummaryBytes = 256 * 1024;
+
+    /// <summary>
+    /// A store that is not a folder keeps this much of each of a run's logs (the end) when the run ends
+    /// (<see cref="Runs.RunArtifacts"/>).
+    /// </summary>
+    public const int MaxRunLogBytes = 4 * 1024 * 1024;
+
+    /// <summary>...and this much of the logs and the other files a run's program leaves, in all.</summary>
+    public const long MaxRunFilesBytes = 32L * 1024 * 1024;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Sweeps.Engine.Agents;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -112,7 +113,7 @@ public sealed class AgentSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         var claim = sweep.Claim("elsewhere-1-abcd")!;
-        var beat = AgentLiveness.HeartbeatPath(sweep.Directory, "elsewhere-1-abcd");
+        var beat = sweep.HeartbeatPath("elsewhere-1-abcd");
         Directory.CreateDirectory(Path.GetDirectoryName(beat)!);
         File.WriteAllText(beat, "{\"Host\":\"another-host\",\"Pid\":1,\"ProcessStart\":1}");
         Assert.NotNull(sweep.Claim(new ClaimRequest("me", TimeSpan.FromSeconds(30))));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 using Xunit.Abstractions;
 
 namespace Sweeps.Engine.Tests;
@@ -61,7 +62,7 @@ public sealed class ChaosSpecs(ITestOutputHelper output) : IDisposable
         Assert.Equal(runs.Count, runs.Select(r => r.Number).Distinct().Count());
         Assert.DoesNotContain(runs, r => r.State == RunState.Running);
         Assert.Equal("finished", state.State);
-        output.WriteLine($"{runs.Count(r => r.State == RunState.Finished)} finished, {runs.Count(r => r.State == RunState.Crashed)} crashed, {sweep.RejectedEvents} events of writers that had lost the lock ignored");
+        output.WriteLine($"{runs.Count(r => r.State == RunState.Finished)} finished, {runs.Count(r => r.State == RunState.Crashed)} crashed, {sweep.Folder().RejectedEvents} events of writers that had lost the lock ignored");
     }
 
     // Once every agent has stopped, one more claim marks the runs of killed agents crashed.
@@ -85,7 +86,7 @@ public sealed class ChaosSpecs(ITestOutputHelper output) : IDisposable
         var (paused, kills) = (0, 0);
         while (workers.Any(w => !w.HasExited) && (paused < 4 || kills < 4))
         {
-            if (paused < 4 && PauseTheHolder(sweep.Lock.Path, workers)) paused++;
+            if (paused < 4 && PauseTheHolder(sweep.Folder().Lock.Path, workers)) paused++;
             if (kills < 4 && workers.Where(w => !w.HasExited).ToList() is { Count: > 0 } live)
             {
                 var victim = live[random.Next(live.Count)];
@@ -130,7 +131,7 @@ public sealed class ChaosSpecs(ITestOutputHelper output) : IDisposable
             Assert.Contains(root, err);
         }
         Assert.True(failed > 0, "the disk filled up while agents worked");
-        Assert.Empty(Directory.GetFiles(sweep.Directory, "journal.lock*"));
+        Assert.Empty(Directory.GetFiles(sweep.Folder().Directory, "journal.lock*"));
         File.Delete(filler);
         var more = Enumerable.Range(0, 2).Select(_ => StoreWorker.Start(root, sweep.Id, Fast)).ToList();
         foreach (var w in more)

@@ -1,5 +1,6 @@
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -20,7 +21,7 @@ public sealed class DiskSpecs
     }
 
     static string[] Leftovers(SweepHandle sweep) =>
-        Directory.GetFiles(sweep.Directory).Select(Path.GetFileName).Where(f => f!.StartsWith("journal.lock", StringComparison.Ordinal)).ToArray()!;
+        Directory.GetFiles(sweep.Folder().Directory).Select(Path.GetFileName).Where(f => f!.StartsWith("journal.lock", StringComparison.Ordinal)).ToArray()!;
 
     [SmallDiskFact]
     public void A_full_disk_is_reported_as_such_naming_the_store_and_leaves_no_lock_behind()
@@ -28,7 +29,7 @@ public sealed class DiskSpecs
         using var disk = new SmallDisk(256);
         var sweep = CreateOn(disk);
         var claim = sweep.Claim("a")!;
-        var journal = File.ReadAllBytes(sweep.JournalPath);
+        var journal = File.ReadAllBytes(sweep.Folder().JournalPath);
         var filler = disk.Fill();
 
         var e = Refused(() => sweep.EndRun(new RunEnding(claim.Run.Id, RunState.Finished, new Dictionary<string, object?> { ["loss"] = 1.0 }, 1)));
@@ -36,7 +37,7 @@ public sealed class DiskSpecs
         Assert.Contains("Disk full", e.Message);
         Assert.Contains(Path.Combine(disk.Root, "store"), e.Message);
         Assert.Empty(Leftovers(sweep));
-        Assert.Equal(journal, File.ReadAllBytes(sweep.JournalPath));
+        Assert.Equal(journal, File.ReadAllBytes(sweep.Folder().JournalPath));
 
         File.Delete(filler);
         var fresh = new SweepStore(Path.Combine(disk.Root, "store")).Open(sweep.Id);
@@ -52,10 +53,10 @@ public sealed class DiskSpecs
         sweep.Claim("a");
         // A write cut short, ending the journal on a page boundary, so its repair needs a page the full disk lacks.
         var torn = "{\"e\":\"run_claimed\",\"t\":\"2026-";
-        File.AppendAllText(sweep.JournalPath, torn.PadRight(torn.Length + 4096 - (int)((new FileInfo(sweep.JournalPath).Length + torn.Length) % 4096), 'x'));
+        File.AppendAllText(sweep.Folder().JournalPath, torn.PadRight(torn.Length + 4096 - (int)((new FileInfo(sweep.Folder().JournalPath).Length + torn.Length) % 4096), 'x'));
         var filler = disk.Fill();
 
-        var e = Refused(() => new Journal(sweep.JournalPath).ReadNew(holdingLock: true)); // the repair, on a disk still full
+        var e = Refused(() => new Journal(sweep.Folder().JournalPath).ReadNew(holdingLock: true)); // the repair, on a disk still full
         Assert.Equal(SweepsErrorKind.StoreFull, e.Kind);
         Assert.Equal(SweepsErrorKind.StoreFull, Refused(() => sweep.Claim("b")).Kind);
 

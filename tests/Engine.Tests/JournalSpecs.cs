@@ -1,6 +1,7 @@
 using System.Text;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -19,13 +20,13 @@ public sealed class JournalSpecs : IDisposable
     public void A_writer_that_decided_on_an_old_end_of_the_journal_is_told_so_and_every_reader_ignores_its_lines()
     {
         var sweep = _temp.Create(Grid);
-        var current = new Journal(sweep.JournalPath);
-        var paused = new Journal(sweep.JournalPath);
+        var current = new Journal(sweep.Folder().JournalPath);
+        var paused = new Journal(sweep.Folder().JournalPath);
         current.ReadNew(holdingLock: true);
         paused.ReadNew(holdingLock: true); // it decides here, then is paused past the stale time
         Assert.True(current.Append([Claimed("run-a", 1)]).Counted);
         Assert.False(paused.Append([Claimed("run-b", 1), Claimed("run-c", 2)]).Counted); // decided before run-a was there
-        var reader = new Journal(sweep.JournalPath);
+        var reader = new Journal(sweep.Folder().JournalPath);
         var events = reader.ReadNew(holdingLock: false);
         Assert.Equal(new[] { "run-a" }, events.Select(e => e.Event).OfType<RunClaimed>().Select(c => c.RunId));
         Assert.Equal(2, reader.Rejected);
@@ -40,13 +41,13 @@ public sealed class JournalSpecs : IDisposable
         {
             for (var i = 0; i < 50; i++)
             {
-                var j = new Journal(sweep.JournalPath);
+                var j = new Journal(sweep.Folder().JournalPath);
                 j.ReadNew(holdingLock: false);
                 j.Append([Claimed($"w{w}-{i}", i)]); // no lock: races on purpose
             }
         })).ToArray();
         Task.WaitAll(writers);
-        var lines = File.ReadAllLines(sweep.JournalPath);
+        var lines = File.ReadAllLines(sweep.Folder().JournalPath);
         Assert.Equal(1 + 200, lines.Length); // every line is whole: none landed on another
         Assert.All(lines, l => JournalEvent.Parse(l));
     }
@@ -56,7 +57,7 @@ public sealed class JournalSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         sweep.Claim("a");
-        File.WriteAllBytes(sweep.JournalPath, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(sweep.JournalPath)]);
+        File.WriteAllBytes(sweep.Folder().JournalPath, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(sweep.Folder().JournalPath)]);
         var fresh = _temp.Store.Open(sweep.Id);
         Assert.Single(fresh.Refresh().Runs);
         Assert.NotNull(fresh.Claim("b"));
@@ -75,7 +76,7 @@ public sealed class JournalSpecs : IDisposable
         var sweep = _temp.Create(Grid);
         var line = new RunClaimed(DateTimeOffset.UtcNow, "placeholder", 1, "agent-1", new Dictionary<string, object?> { ["x"] = 1L }).ToJson()
             .Replace("\"placeholder\"", System.Text.Json.JsonSerializer.Serialize(id));
-        File.AppendAllText(sweep.JournalPath, line + "\n");
+        File.AppendAllText(sweep.Folder().JournalPath, line + "\n");
         var e = Assert.Throws<SweepsException>(() => _temp.Store.Open(sweep.Id).Refresh());
         Assert.Equal(SweepsErrorKind.StoreCorrupt, e.Kind);
         Assert.Contains("line 2: field 'run' is not a valid id", e.Message);
@@ -127,10 +128,10 @@ public sealed class JournalSpecs : IDisposable
         var sweep = _temp.Create(Grid);
         sweep.Claim("a");
         var fragment = Encoding.UTF8.GetBytes("{\"e\":\"run_claimed\",\"t\":\"20");
-        File.AppendAllText(sweep.JournalPath, Encoding.UTF8.GetString(fragment)); // a crash mid-write
-        var repairer = new Journal(sweep.JournalPath);
+        File.AppendAllText(sweep.Folder().JournalPath, Encoding.UTF8.GetString(fragment)); // a crash mid-write
+        var repairer = new Journal(sweep.Folder().JournalPath);
         repairer.ReadNew(holdingLock: true); // marks it torn
-        File.AppendAllText(sweep.JournalPath, "\n"); // a second, late repair of the same tail (a writer that lost the lock)
+        File.AppendAllText(sweep.Folder().JournalPath, "\n"); // a second, late repair of the same tail (a writer that lost the lock)
         var state = _temp.Store.Open(sweep.Id);
         Assert.Single(state.Refresh().Runs);
         Assert.NotNull(state.Claim("b"));
@@ -147,6 +148,6 @@ public sealed class JournalSpecs : IDisposable
         var stored = _temp.Store.Open(sweep.Id).Refresh().Runs.Single().Summary;
         Assert.Equal(0.5, stored["loss"]);
         Assert.StartsWith("(a value of ", (string)stored["blob"]!);
-        Assert.True(new FileInfo(sweep.JournalPath).Length < Limits.MaxSummaryBytes);
+        Assert.True(new FileInfo(sweep.Folder().JournalPath).Length < Limits.MaxSummaryBytes);
     }
 }

@@ -1,6 +1,7 @@
 using Sweeps.Engine.Results;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -70,12 +71,12 @@ public sealed class LifecycleSpecs : IDisposable
     public void A_sweep_with_an_agent_alive_on_it_is_not_removed_unless_forced()
     {
         var sweep = _temp.Create(Random);
-        using (new Agents.Heartbeat(sweep.Directory, "me-1-abcd", TimeSpan.FromSeconds(5), sweep.Clock))
+        using (new Agents.Heartbeat(sweep.Backend, "me-1-abcd", TimeSpan.FromSeconds(5)))
         {
             sweep.Claim("me-1-abcd");
             Assert.Equal(SweepsErrorKind.SweepInUse, Assert.Throws<SweepsException>(() => _temp.Store.Remove(sweep)).Kind);
             _temp.Store.Remove(sweep, force: true);
         }
-        Assert.False(Directory.Exists(sweep.Directory));
+        Assert.False(Directory.Exists(sweep.Folder().Directory));
     }
 }

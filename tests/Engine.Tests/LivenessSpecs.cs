@@ -2,6 +2,7 @@ using System.Text.Json;
 using Sweeps.Engine.Agents;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -35,10 +36,10 @@ public sealed class LivenessSpecs : IDisposable
     public void A_machine_whose_clock_is_two_minutes_ahead_does_not_judge_live_agents_dead()
     {
         var sweep = _temp.Create(Grid);
-        using var alive = new Heartbeat(sweep.Directory, "alive-1-abcdefgh", TimeSpan.FromSeconds(5), sweep.Clock);
+        using var alive = new Heartbeat(sweep.Backend, "alive-1-abcdefgh", TimeSpan.FromSeconds(5));
         var claim = sweep.Claim("alive-1-abcdefgh")!;
         var skewed = new SweepStore(_temp.Root, new StoreOptions { Time = new SkewedTime(TimeSpan.FromMinutes(2)) }).Open(sweep.Id);
-        using var mine = new Heartbeat(skewed.Directory, "ahead-1-abcdefgh", TimeSpan.FromSeconds(5), skewed.Clock);
+        using var mine = new Heartbeat(skewed.Backend, "ahead-1-abcdefgh", TimeSpan.FromSeconds(5));
         Assert.NotNull(skewed.Claim(new ClaimRequest("ahead-1-abcdefgh", TimeSpan.FromSeconds(60))));
         Assert.Equal(RunState.Running, skewed.Refresh().Runs.Single(r => r.Id == claim.Run.Id).State);
         // Its events carry the store's time, not its own.
@@ -68,10 +69,10 @@ public sealed class LivenessSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         var claim = sweep.Claim("container-1-abcdefgh")!;
-        var beat = AgentLiveness.HeartbeatPath(sweep.Directory, "container-1-abcdefgh");
+        var beat = sweep.HeartbeatPath("container-1-abcdefgh");
         Directory.CreateDirectory(Path.GetDirectoryName(beat)!);
         var stranger = ProcessIdentity.Current with { Machine = ProcessIdentity.Current.Machine + "-other-namespace", Pid = 999_999 };
-        File.WriteAllBytes(beat, JsonSerializer.SerializeToUtf8Bytes(new AgentLiveness.Beat(stranger)));
+        File.WriteAllBytes(beat, JsonSerializer.SerializeToUtf8Bytes(new FolderHeartbeats.Record(stranger)));
         Assert.NotNull(_temp.Store.Open(sweep.Id).Claim(new ClaimRequest("me-1-abcdefgh", TimeSpan.FromSeconds(60))));
         Assert.Equal(RunState.Running, sweep.Refresh().Runs.Single(r => r.Id == claim.Run.Id).State);
     }
@@ -81,9 +82,9 @@ public sealed class LivenessSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         var claim = sweep.Claim("gone-1-abcdefgh")!;
-        var beat = AgentLiveness.HeartbeatPath(sweep.Directory, "gone-1-abcdefgh");
+        var beat = sweep.HeartbeatPath("gone-1-abcdefgh");
         Directory.CreateDirectory(Path.GetDirectoryName(beat)!);
-        File.WriteAllBytes(beat, JsonSerializer.SerializeToUtf8Bytes(new AgentLiveness.Beat(ProcessIdentity.Current with { Pid = 999_999, ProcessStart = 1 })));
+        File.WriteAllBytes(beat, JsonSerializer.SerializeToUtf8Bytes(new FolderHeartbeats.Record(ProcessIdentity.Current with { Pid = 999_999, ProcessStart = 1 })));
         Assert.NotNull(_temp.Store.Open(sweep.Id).Claim(new ClaimRequest("me-1-abcdefgh", TimeSpan.FromSeconds(60))));
         var crashed = sweep.Refresh().Runs.Single(r => r.Id == claim.Run.Id);
         Assert.Equal(RunState.Crashed, crashed.State);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -21,9 +22,9 @@ public sealed class LockSpecs : IDisposable
     public void A_lock_whose_process_on_this_machine_is_gone_is_taken_over_without_waiting_for_it_to_age()
     {
         var sweep = _temp.Create(Grid);
-        WriteLock(sweep.Lock.Path, ProcessIdentity.Current with { Pid = 999_999, ProcessStart = 1 });
-        using (Patient(sweep.Lock.Path).Acquire()) { }
-        Assert.False(File.Exists(sweep.Lock.Path));
+        WriteLock(sweep.Folder().Lock.Path, ProcessIdentity.Current with { Pid = 999_999, ProcessStart = 1 });
+        using (Patient(sweep.Folder().Lock.Path).Acquire()) { }
+        Assert.False(File.Exists(sweep.Folder().Lock.Path));
     }
 
     [Theory]
@@ -33,9 +34,9 @@ public sealed class LockSpecs : IDisposable
     public void An_empty_or_unreadable_lock_file_is_not_a_lock(string content)
     {
         var sweep = _temp.Create(Grid);
-        File.WriteAllText(sweep.Lock.Path, content);
-        using (Patient(sweep.Lock.Path).Acquire()) { }
-        Assert.False(File.Exists(sweep.Lock.Path));
+        File.WriteAllText(sweep.Folder().Lock.Path, content);
+        using (Patient(sweep.Folder().Lock.Path).Acquire()) { }
+        Assert.False(File.Exists(sweep.Folder().Lock.Path));
     }
 
     [Fact]
@@ -43,18 +44,18 @@ public sealed class LockSpecs : IDisposable
     {
         // A container sharing this host name (docker --network host) whose pid means nothing here.
         var sweep = _temp.Create(Grid);
-        WriteLock(sweep.Lock.Path, ProcessIdentity.Current with { Machine = ProcessIdentity.Current.Machine + "-other-namespace", Pid = 999_999 });
-        var contender = new FileLock(sweep.Lock.Path, timeout: TimeSpan.FromMilliseconds(600), staleAfter: TimeSpan.FromHours(1));
+        WriteLock(sweep.Folder().Lock.Path, ProcessIdentity.Current with { Machine = ProcessIdentity.Current.Machine + "-other-namespace", Pid = 999_999 });
+        var contender = new FileLock(sweep.Folder().Lock.Path, timeout: TimeSpan.FromMilliseconds(600), staleAfter: TimeSpan.FromHours(1));
         Assert.Equal(SweepsErrorKind.LockTimeout, Assert.Throws<SweepsException>(() => contender.Acquire()).Kind);
-        Assert.True(File.Exists(sweep.Lock.Path));
+        Assert.True(File.Exists(sweep.Folder().Lock.Path));
     }
 
     [Fact]
     public void A_lock_from_another_machine_that_is_not_renewed_is_taken_over_after_the_stale_time_on_the_waiters_clock()
     {
         var sweep = _temp.Create(Grid);
-        WriteLock(sweep.Lock.Path, new ProcessIdentity("elsewhere", "elsewhere|boot|ns", 1, 1));
-        using (new FileLock(sweep.Lock.Path, timeout: TimeSpan.FromSeconds(20), staleAfter: TimeSpan.FromSeconds(1)).Acquire()) { }
+        WriteLock(sweep.Folder().Lock.Path, new ProcessIdentity("elsewhere", "elsewhere|boot|ns", 1, 1));
+        using (new FileLock(sweep.Folder().Lock.Path, timeout: TimeSpan.FromSeconds(20), staleAfter: TimeSpan.FromSeconds(1)).Acquire()) { }
     }
 
     [Fact]
@@ -62,8 +63,8 @@ public sealed class LockSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         var stale = TimeSpan.FromMilliseconds(800);
-        using var held = new FileLock(sweep.Lock.Path, staleAfter: stale).Acquire();
-        var contender = new FileLock(sweep.Lock.Path, timeout: TimeSpan.FromSeconds(3), staleAfter: stale);
+        using var held = new FileLock(sweep.Folder().Lock.Path, staleAfter: stale).Acquire();
+        var contender = new FileLock(sweep.Folder().Lock.Path, timeout: TimeSpan.FromSeconds(3), staleAfter: stale);
         Assert.Equal(SweepsErrorKind.LockTimeout, Assert.Throws<SweepsException>(() => contender.Acquire()).Kind);
         Assert.True(held.IsStillHeld());
     }
@@ -72,18 +73,18 @@ public sealed class LockSpecs : IDisposable
     public void An_old_lock_seen_for_the_first_time_is_stale_at_once()
     {
         var sweep = _temp.Create(Grid);
-        WriteLock(sweep.Lock.Path, new ProcessIdentity("elsewhere", "elsewhere|boot|ns", 1, 1));
-        File.SetLastWriteTimeUtc(sweep.Lock.Path, DateTime.UtcNow.AddHours(-3));
-        using (new FileLock(sweep.Lock.Path, timeout: TimeSpan.FromSeconds(20), staleAfter: TimeSpan.FromMinutes(10)).Acquire()) { }
+        WriteLock(sweep.Folder().Lock.Path, new ProcessIdentity("elsewhere", "elsewhere|boot|ns", 1, 1));
+        File.SetLastWriteTimeUtc(sweep.Folder().Lock.Path, DateTime.UtcNow.AddHours(-3));
+        using (new FileLock(sweep.Folder().Lock.Path, timeout: TimeSpan.FromSeconds(20), staleAfter: TimeSpan.FromMinutes(10)).Acquire()) { }
     }
 
     [Fact]
     public void A_holder_whose_lock_was_taken_over_knows_it_and_does_not_release_its_successors_lock()
     {
         var sweep = _temp.Create(Grid);
-        var first = new FileLock(sweep.Lock.Path).Acquire();
-        File.Delete(sweep.Lock.Path); // as a waiter does when it breaks a stale lock
-        using var second = new FileLock(sweep.Lock.Path).Acquire();
+        var first = new FileLock(sweep.Folder().Lock.Path).Acquire();
+        File.Delete(sweep.Folder().Lock.Path); // as a waiter does when it breaks a stale lock
+        using var second = new FileLock(sweep.Folder().Lock.Path).Acquire();
         Assert.False(first.IsStillHeld());
         first.Dispose();
         Assert.True(second.IsStillHeld());
@@ -100,14 +101,14 @@ public sealed class LockSpecs : IDisposable
             while (!stop.IsCancellationRequested)
             {
                 byte[] bytes;
-                try { bytes = File.ReadAllBytes(sweep.Lock.Path); }
+                try { bytes = File.ReadAllBytes(sweep.Folder().Lock.Path); }
                 catch (IOException) { continue; } // not there
                 try { JsonSerializer.Deserialize<FileLock.Owner>(bytes); Interlocked.Increment(ref seen); }
                 catch (JsonException) { Interlocked.Increment(ref partial); }
             }
         });
         watcher.Start();
-        for (var i = 0; i < 50_000 && Volatile.Read(ref seen) < 50; i++) using (sweep.Lock.Acquire()) { }
+        for (var i = 0; i < 50_000 && Volatile.Read(ref seen) < 50; i++) using (sweep.Folder().Lock.Acquire()) { }
         stop.Cancel();
         watcher.Join();
         Assert.True(seen >= 50, $"the watcher saw the lock {seen} times");
@@ -118,8 +119,8 @@ public sealed class LockSpecs : IDisposable
     public void A_lock_held_by_a_live_process_times_out_naming_the_holder()
     {
         var sweep = _temp.Create(Grid);
-        using var held = sweep.Lock.Acquire();
-        var contender = new FileLock(sweep.Lock.Path, timeout: TimeSpan.FromMilliseconds(300));
+        using var held = sweep.Folder().Lock.Acquire();
+        var contender = new FileLock(sweep.Folder().Lock.Path, timeout: TimeSpan.FromMilliseconds(300));
         var e = Assert.Throws<SweepsException>(() => contender.Acquire());
         Assert.Equal(SweepsErrorKind.LockTimeout, e.Kind);
         Assert.Contains($"process {Environment.ProcessId}", e.Message);
@@ -133,7 +134,7 @@ public sealed class LockSpecs : IDisposable
         var released = false;
         var holder = new Thread(() =>
         {
-            using (new FileLock(sweep.Lock.Path).Acquire())
+            using (new FileLock(sweep.Folder().Lock.Path).Acquire())
             {
                 held.Set();
                 Thread.Sleep(200);
@@ -142,7 +143,7 @@ public sealed class LockSpecs : IDisposable
         });
         holder.Start();
         held.Wait();
-        using (new FileLock(sweep.Lock.Path).Acquire()) Assert.True(Volatile.Read(ref released));
+        using (new FileLock(sweep.Folder().Lock.Path).Acquire()) Assert.True(Volatile.Read(ref released));
         holder.Join();
     }
 
@@ -152,11 +153,11 @@ public sealed class LockSpecs : IDisposable
         var sweep = _temp.Create(Grid);
         var held = new ManualResetEventSlim();
         var done = new ManualResetEventSlim();
-        var holder = new Thread(() => { using (new FileLock(sweep.Lock.Path).Acquire()) { held.Set(); done.Wait(); } });
+        var holder = new Thread(() => { using (new FileLock(sweep.Folder().Lock.Path).Acquire()) { held.Set(); done.Wait(); } });
         holder.Start();
         held.Wait();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        Assert.ThrowsAny<OperationCanceledException>(() => new FileLock(sweep.Lock.Path).Acquire(cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => new FileLock(sweep.Folder().Lock.Path).Acquire(cancel.Token));
         done.Set();
         holder.Join();
     }
@@ -165,12 +166,12 @@ public sealed class LockSpecs : IDisposable
     public void The_machine_wide_gate_is_named_from_a_secret_only_its_owner_can_read()
     {
         var sweep = _temp.Create(Grid);
-        var first = new HostGate(sweep.Lock.Path).Name;
+        var first = new HostGate(sweep.Folder().Lock.Path).Name;
         Assert.NotNull(first);
-        var key = Path.Combine(sweep.Directory, "gate.key");
+        var key = Path.Combine(sweep.Folder().Directory, "gate.key");
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         File.Delete(key); // the same path, another key: another name, so a path alone never tells the name
-        Assert.NotEqual(first, new HostGate(sweep.Lock.Path).Name);
+        Assert.NotEqual(first, new HostGate(sweep.Folder().Lock.Path).Name);
     }
 
     [Fact]
@@ -181,11 +182,11 @@ public sealed class LockSpecs : IDisposable
         var release = new ManualResetEventSlim();
         var squatter = new Thread(() =>
         {
-            using (new HostGate(sweep.Lock.Path).Enter(TimeSpan.FromSeconds(30), default)) { held.Set(); release.Wait(); }
+            using (new HostGate(sweep.Folder().Lock.Path).Enter(TimeSpan.FromSeconds(30), default)) { held.Set(); release.Wait(); }
         });
         squatter.Start();
         held.Wait();
-        var waiter = new FileLock(sweep.Lock.Path);
+        var waiter = new FileLock(sweep.Folder().Lock.Path);
         for (var i = 0; i < 10; i++) using (waiter.Acquire()) { }
         Assert.True(waiter.GateBypassed);
         release.Set();

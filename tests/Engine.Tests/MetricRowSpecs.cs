@@ -1,6 +1,8 @@
 using Sweeps.Engine.Agents;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Space;
+using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -10,12 +12,23 @@ namespace Sweeps.Engine.Tests;
 /// </summary>
 public sealed class MetricRowSpecs : IDisposable
 {
-    readonly string _dir = Path.Combine(Path.GetTempPath(), "sweeps-rows-" + Guid.NewGuid().ToString("N")[..8]);
+    readonly TempStore _temp = new();
+    readonly SweepHandle _sweep;
+    readonly string _run;
 
-    public void Dispose()
+    public MetricRowSpecs()
     {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        _sweep = _temp.Create("method: grid\nparameters:\n  x: {values: [1]}\n");
+        _run = _sweep.Claim("a")!.Run.Id;
     }
+
+    string _dir => _sweep.Folder().RunDirectory(_run);
+
+    RunRecorder Recorder() => new(_sweep.Backend.WriteHistory(_run));
+
+    List<Dictionary<string, object?>> History() => _sweep.History(_run);
+
+    public void Dispose() => _temp.Dispose();
 
     // A row {"deep": {"a": {"a": ... 1}}} with `levels` maps, the row itself included.
     static Dictionary<string, object?> Row(int levels)
@@ -30,53 +43,51 @@ public sealed class MetricRowSpecs : IDisposable
     [Fact]
     public void A_row_deeper_than_the_limit_is_refused_naming_the_key_and_nothing_is_written()
     {
-        using var recorder = new RunRecorder(_dir);
+        using var recorder = Recorder();
         var e = Assert.Throws<SweepsException>(() => recorder.Log(Row(Limits.MaxValueDepth + 1)));
         Assert.Equal(SweepsErrorKind.InvalidMetric, e.Kind);
         Assert.Contains("'deep" + string.Concat(Enumerable.Repeat(".a", Limits.MaxValueDepth - 1)) + "'", e.Message);
         Assert.Contains($"deeper than {Limits.MaxValueDepth} levels", e.Message);
-        Assert.False(File.Exists(Path.Combine(_dir, RunRecorder.HistoryFile)));
+        Assert.False(File.Exists(Path.Combine(_dir, FolderSweep.HistoryFile)));
         Assert.Equal(0, recorder.Steps);
 
         recorder.Log(Row(Limits.MaxValueDepth));
-        var row = Assert.Single(RunRecorder.ReadHistory(_dir));
+        var row = Assert.Single(History());
         Assert.Equal(TreeJson.Serialize(Row(Limits.MaxValueDepth)["deep"]), TreeJson.Serialize(row["deep"]));
     }
 
     [Fact]
     public void A_programs_row_the_history_refuses_becomes_a_protocol_error_row()
     {
-        using var recorder = new RunRecorder(_dir);
+        using var recorder = Recorder();
         var context = new RunContext(null!, recorder);
         context.Log(Row(Limits.MaxValueDepth + 5));
-        var row = Assert.Single(RunRecorder.ReadHistory(_dir));
+        var row = Assert.Single(History());
         Assert.Contains("'deep.a.a", (string)row["_protocol_error"]!);
         Assert.Contains("deeper than", (string)row["_protocol_error"]!);
     }
 
     [Fact]
-    public void Stored_json_reads_back_as_deep_as_the_stored_limit()
+    public void Stored_json_reads_back_as_deep_as_the_stored_limit_and_a_damaged_row_is_left_out_and_counted()
     {
-        Directory.CreateDirectory(_dir);
-        var history = Path.Combine(_dir, RunRecorder.HistoryFile);
+        var history = Path.Combine(_dir, FolderSweep.HistoryFile);
         File.WriteAllText(history, Json(Limits.MaxStoredJsonDepth) + "\n");
-        Assert.Single(RunRecorder.ReadHistory(_dir));
-        Assert.Single(new HistoryTail(_dir).ReadNew());
+        Assert.Single(History());
         File.WriteAllText(history, Json(Limits.MaxStoredJsonDepth + 1) + "\n" + Json(2) + "\n");
-        Assert.Equal(SweepsErrorKind.StoreCorrupt, Assert.Throws<SweepsException>(() => RunRecorder.ReadHistory(_dir)).Kind);
-        Assert.Empty(RunRecorder.ReadHistory(_dir, tolerateDamage: true));
+        var reader = _sweep.Backend.ReadHistory(_run);
+        Assert.Single(reader.ReadNew());
+        Assert.Equal(1, reader.Damaged);
     }
 
     [Fact]
     public void A_metrics_file_line_too_deep_or_not_an_object_is_a_protocol_error_row_saying_why()
     {
-        Directory.CreateDirectory(_dir);
         var file = Path.Combine(_dir, "metrics.jsonl");
         File.WriteAllText(file, Json(Limits.MaxValueDepth + 3) + "\n" + Json(100_000) + "\n[1, 2]\n{\"loss\": 0.5,}\n");
-        using var recorder = new RunRecorder(_dir);
+        using var recorder = Recorder();
         var context = new RunContext(null!, recorder);
         new MetricsFileReader(file).Drain(context.Log);
-        var rows = RunRecorder.ReadHistory(_dir);
+        var rows = History();
         Assert.Equal(4, rows.Count);
         Assert.Contains("'deep.a.a", (string)rows[0]["_protocol_error"]!);
         Assert.Contains("metrics.jsonl line 2: not a JSON object", (string)rows[1]["_protocol_error"]!);
@@ -94,7 +105,7 @@ public sealed class MetricRowSpecs : IDisposable
         var spec = new ExecutableSpec { Command = ["dotnet", TestPrograms.TrainingProgram, "${args}"], WorkingDirectory = temp.Root };
         var run = new SweepAgent(sweep, new ProcessLauncher(spec), new AgentOptions { Count = 1 }).Run(default).OfType<RunCompleted>().Single().Run;
         Assert.Equal(RunState.Finished, run.State);
-        var errors = RunRecorder.ReadHistory(sweep.RunDirectory(run.Id)).Select(r => r["_protocol_error"] as string).ToList();
+        var errors = sweep.History(run.Id).Select(r => r["_protocol_error"] as string).ToList();
         Assert.Equal(2, errors.Count); // one through the metrics file, one on stdout
         Assert.All(errors, e => Assert.Contains("'deep.a.a", e));
     }

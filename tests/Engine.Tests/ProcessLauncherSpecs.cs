@@ -3,6 +3,7 @@ using System.Text.Json;
 using Sweeps.Engine.Agents;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -29,7 +30,7 @@ public sealed class ProcessLauncherSpecs : IDisposable
             if (e is RunOutput o) output?.Add(o.Line);
             if (e is RunCompleted c) run = c.Run;
         }
-        return (run!, sweep.RunDirectory(run!.Id));
+        return (run!, sweep.Folder().RunDirectory(run!.Id));
     }
 
     [Fact(Timeout = 60_000)]
@@ -42,7 +43,7 @@ public sealed class ProcessLauncherSpecs : IDisposable
         Assert.InRange(run.Error!.Length, Limits.MaxErrorChars, Limits.MaxErrorChars + 200);
         Assert.Contains("characters left out here; the whole text is in the run's logs", run.Error);
         Assert.True(new FileInfo(Path.Combine(dir, "stderr.log")).Length >= 5_000_000);
-        Assert.True(new FileInfo(Path.Combine(dir, "..", "..", SweepStore.JournalFile)).Length < 64 * 1024);
+        Assert.True(new FileInfo(Path.Combine(dir, "..", "..", FolderSweep.JournalFile)).Length < 64 * 1024);
     }
 
     [Fact(Timeout = 60_000)]
@@ -55,7 +56,7 @@ public sealed class ProcessLauncherSpecs : IDisposable
         Assert.Equal(4L, run.Steps);
         Assert.Equal(0.5, run.Summary["loss"]);
         Assert.Equal(4L, run.Summary["epoch"]);
-        var history = RunRecorder.ReadHistory(dir);
+        var history = File.ReadAllLines(Path.Combine(dir, FolderSweep.HistoryFile)).Select(l => Space.TreeJson.ParseObject(System.Text.Encoding.UTF8.GetBytes(l))!).ToList();
         Assert.Equal(new object?[] { 1L, 2L, 3L, 4L }, history.Select(h => h["epoch"]).Order());
         Assert.Contains("epoch 4 done", File.ReadAllText(Path.Combine(dir, "stdout.log")));
         Assert.Contains("epoch 4 done", output);

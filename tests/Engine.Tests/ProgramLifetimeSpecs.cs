@@ -40,7 +40,7 @@ public sealed class ProgramLifetimeSpecs : IDisposable
         var sweep = _temp.Create(OneRun);
         var agent = StoreWorker.Start(_temp.Root, sweep.Id, ["--heartbeat-interval-ms", "300", "--heartbeat-timeout-ms", "3000", "--program", TestPrograms.TrainingProgram, "--epochs=600", "--sleep-ms=200", .. programArgs]);
         Assert.True(Eventually(() => sweep.Refresh().Runs.Count == 1), "the agent claimed its run");
-        return (agent, sweep.RunDirectory(sweep.Refresh().Runs[0].Id));
+        return (agent, sweep.Folder().RunDirectory(sweep.Refresh().Runs[0].Id));
     }
 
     [LinuxFact]

@@ -2,6 +2,7 @@ using System.Text;
 using Sweeps.Engine.Agents;
 using Sweeps.Engine.Runs;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -54,18 +55,18 @@ public sealed class StoreSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         sweep.Claim("a");
-        var before = File.ReadAllText(sweep.JournalPath);
-        File.AppendAllText(sweep.JournalPath, "{\"e\":\"run_claimed\",\"t\":\"2026-");
+        var before = File.ReadAllText(sweep.Folder().JournalPath);
+        File.AppendAllText(sweep.Folder().JournalPath, "{\"e\":\"run_claimed\",\"t\":\"2026-");
         var fresh = Reopen(sweep);
         Assert.Single(fresh.Refresh().Runs); // a reader without the lock leaves the tail alone
         Assert.NotNull(fresh.Claim("b"));    // the next writer repairs it
         Assert.Equal(2, Reopen(sweep).Refresh().Runs.Count);
-        var text = File.ReadAllText(sweep.JournalPath);
+        var text = File.ReadAllText(sweep.Folder().JournalPath);
         Assert.StartsWith(before + "{\"e\":\"run_claimed\",\"t\":\"2026-\n{\"e\":\"torn\"", text); // never cut: the fragment stays, marked
         Assert.EndsWith("\n", text);
-        var damaged = File.ReadAllLines(sweep.JournalPath);
+        var damaged = File.ReadAllLines(sweep.Folder().JournalPath);
         damaged[^1] = "garbage";
-        File.WriteAllLines(sweep.JournalPath, damaged);
+        File.WriteAllLines(sweep.Folder().JournalPath, damaged);
         Assert.Contains($"line {damaged.Length}:", Assert.Throws<SweepsException>(() => Reopen(sweep).Refresh()).Message); // later lines keep their numbers
     }
 
@@ -74,8 +75,8 @@ public sealed class StoreSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         var claim = sweep.Claim("a")!;
-        var text = File.ReadAllText(sweep.JournalPath);
-        File.WriteAllText(sweep.JournalPath, text.TrimEnd('\n'));
+        var text = File.ReadAllText(sweep.Folder().JournalPath);
+        File.WriteAllText(sweep.Folder().JournalPath, text.TrimEnd('\n'));
         var fresh = Reopen(sweep);
         fresh.EndRun(new RunEnding(claim.Run.Id, RunState.Finished, new Dictionary<string, object?>(), 0));
         Assert.Equal(RunState.Finished, Reopen(sweep).Refresh().Runs.Single().State);
@@ -87,15 +88,15 @@ public sealed class StoreSpecs : IDisposable
         var sweep = _temp.Create(Grid);
         sweep.Claim("a");
         sweep.Claim("a");
-        var lines = File.ReadAllLines(sweep.JournalPath);
+        var lines = File.ReadAllLines(sweep.Folder().JournalPath);
         lines[1] = lines[1][..20] + "#" + lines[1][21..];
-        File.WriteAllLines(sweep.JournalPath, lines);
-        var before = File.ReadAllBytes(sweep.JournalPath);
+        File.WriteAllLines(sweep.Folder().JournalPath, lines);
+        var before = File.ReadAllBytes(sweep.Folder().JournalPath);
         var e = Assert.Throws<SweepsException>(() => Reopen(sweep).Refresh());
         Assert.Equal(SweepsErrorKind.StoreCorrupt, e.Kind);
         Assert.Contains("line 2", e.Message);
         Assert.Throws<SweepsException>(() => Reopen(sweep).Claim("b"));
-        Assert.Equal(before, File.ReadAllBytes(sweep.JournalPath));
+        Assert.Equal(before, File.ReadAllBytes(sweep.Folder().JournalPath));
     }
 
     [Fact]
@@ -103,9 +104,9 @@ public sealed class StoreSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         var claim = sweep.Claim("a")!;
-        var claimed = File.ReadAllLines(sweep.JournalPath)[1];
+        var claimed = File.ReadAllLines(sweep.Folder().JournalPath)[1];
         // In its right place in the sequence, as a writer holding the lock would have decided it.
-        File.AppendAllText(sweep.JournalPath, System.Text.RegularExpressions.Regex.Replace(claimed, "\"seq\":\\d+", "\"seq\":2") + "\n");
+        File.AppendAllText(sweep.Folder().JournalPath, System.Text.RegularExpressions.Regex.Replace(claimed, "\"seq\":\\d+", "\"seq\":2") + "\n");
         var e = Assert.Throws<SweepsException>(() => Reopen(sweep).Refresh());
         Assert.Contains($"line 3: run {claim.Run.Id} is claimed twice", e.Message);
     }
@@ -115,7 +116,7 @@ public sealed class StoreSpecs : IDisposable
     {
         var sweep = _temp.Create(Grid);
         for (var i = 0; i < 4; i++) { var c = sweep.Claim("a")!; sweep.EndRun(new RunEnding(c.Run.Id, RunState.Finished, new Dictionary<string, object?> { ["loss"] = (double)i }, 1)); }
-        var pristine = File.ReadAllBytes(sweep.JournalPath);
+        var pristine = File.ReadAllBytes(sweep.Folder().JournalPath);
         var random = new Random(12345);
         for (var trial = 0; trial < 300; trial++)
         {
@@ -124,7 +125,7 @@ public sealed class StoreSpecs : IDisposable
             if (trial % 3 == 0) damaged = damaged[..cut];                                 // torn write
             else if (trial % 3 == 1) damaged[cut] = (byte)random.Next(32, 127);           // flipped byte
             else damaged = [.. damaged[..cut], .. Encoding.UTF8.GetBytes("\n{\"e\":"), .. damaged[cut..]]; // junk line
-            File.WriteAllBytes(sweep.JournalPath, damaged);
+            File.WriteAllBytes(sweep.Folder().JournalPath, damaged);
             try
             {
                 var state = Reopen(sweep).Refresh();
@@ -180,7 +181,7 @@ public sealed class StoreSpecs : IDisposable
         Assert.Equal("odd runs fail", runs[1].Error);
         Assert.Equal(2.0, runs[1].Summary["loss"]);
         Assert.Equal("ran 4 runs as asked", agent.StopReason);
-        var history = RunRecorder.ReadHistory(sweep.RunDirectory(runs[0].Id));
+        var history = sweep.History(runs[0].Id);
         Assert.Equal(new object?[] { 0L, 1L }, history.Select(h => h["_step"]));
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Sweeps.Engine.Config;
 using Sweeps.Engine.Store;
+using Sweeps.Engine.Store.Folder;
 
 namespace Sweeps.Engine.Tests;
 
@@ -23,6 +24,14 @@ public sealed class TempStore : IDisposable
     {
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
+}
+
+public static class Handles
+{
+    /// <summary>A folder store's sweep, for tests that look at its files.</summary>
+    public static FolderSweep Folder(this SweepHandle sweep) => (FolderSweep)sweep.Backend;
+
+    public static string HeartbeatPath(this SweepHandle sweep, string agentId) => Path.Combine(sweep.Folder().Directory, FolderHeartbeats.Folder, agentId + ".json");
 }
 
 public static class Configs

@@ -18,7 +18,7 @@ internal sealed class StopWatch : IDisposable
     readonly string? _metric;
     readonly Timer _timer;
     readonly ConcurrentDictionary<string, RunContext> _mine = new();
-    readonly Dictionary<string, (HistoryTail Tail, List<double> Values, bool Complete)> _histories = new();
+    readonly Dictionary<string, (IHistoryReader Tail, List<double> Values, bool Complete)> _histories = new();
     int _busy;
 
     public StopWatch(SweepHandle sweep, IEarlyTermination? rule, string? metric, TimeSpan interval)
@@ -57,7 +57,7 @@ internal sealed class StopWatch : IDisposable
     // it cannot grow, so a sweep with thousands of ended runs costs no file reads per tick.
     List<double> ValuesOf(RunRecord run)
     {
-        if (!_histories.TryGetValue(run.Id, out var h)) h = (new HistoryTail(_sweep.RunDirectory(run.Id)), [], false);
+        if (!_histories.TryGetValue(run.Id, out var h)) h = (_sweep.Backend.ReadHistory(run.Id), [], false);
         if (!h.Complete)
         {
             var ended = run.State.IsTerminal(); // judged before reading: rows written before the end are all there

@@ -38,7 +38,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
 
     IEnumerable<AgentEvent> RunOnCallerThread(CancellationToken cancel)
     {
-        using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval, sweep.Clock);
+        using var heartbeat = new Heartbeat(sweep.Backend, options.AgentId, options.HeartbeatInterval);
         using var stops = WatchForStops();
         var claim = FirstClaim(cancel);
         while (claim is not null)
@@ -51,7 +51,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
 
     IEnumerable<AgentEvent> RunOnWorkers(CancellationToken cancel)
     {
-        using var heartbeat = new Heartbeat(sweep.Directory, options.AgentId, options.HeartbeatInterval, sweep.Clock);
+        using var heartbeat = new Heartbeat(sweep.Backend, options.AgentId, options.HeartbeatInterval);
         using var stops = WatchForStops();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var events = new BlockingCollection<AgentEvent>();
@@ -135,7 +135,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
     (RunRecord Ended, RunClaim? Next) Execute(RunClaim claim, Action<string>? output, CancellationToken cancel)
     {
         RunEnding ending;
-        using (var recorder = new RunRecorder(claim.Directory, _metric))
+        using (var recorder = new RunRecorder(sweep.Backend.WriteHistory(claim.Run.Id), _metric))
         {
             var context = new RunContext(claim, recorder, output);
             _stopWatch?.Watch(context);
@@ -162,12 +162,28 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
             }
             // A run the early-termination rule stopped is killed, however its code reacted (W&B's semantics).
             if (context.StopReason is { } reason) outcome = new RunOutcome(RunState.Killed, reason, outcome.ExitCode);
+            outcome = KeepFiles(claim, outcome);
             ending = new RunEnding(claim.Run.Id, outcome.State, recorder.Summary, recorder.Steps, outcome.Error, outcome.ExitCode) { MetricRange = recorder.MetricRange };
         }
         CountFailure(ending);
         if (!Reserve(cancel)) return (sweep.EndRun(ending), null);
         var (ended, next) = sweep.EndRunAndClaim(ending, Request, cancel);
         return (ended, Claimed(next, cancel));
+    }
+
+    // The run's logs and files go to the store before it is recorded as ended, so whoever sees it ended finds them.
+    // A store that cannot take them does not undo the run: its ending says what was lost.
+    RunOutcome KeepFiles(RunClaim claim, RunOutcome outcome)
+    {
+        try
+        {
+            sweep.Backend.KeepFiles(claim.Run.Id);
+            return outcome;
+        }
+        catch (SweepsException e) when (e.Kind != SweepsErrorKind.StoreFull)
+        {
+            return outcome with { Error = (outcome.Error is null ? "" : outcome.Error + "; ") + $"its files were not kept: {e.Message}" };
+        }
     }
 
     // W&B's agent stops when runs keep failing: flapping (several failures right after the start) or a run of failures.

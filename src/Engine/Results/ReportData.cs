@@ -74,7 +74,7 @@ public static class ReportData
                 var sign = metric.Goal == MetricGoal.Maximize ? -1 : 1;
                 foreach (var run in runs.OrderBy(r => MetricOf(r) is double m ? sign * m : double.PositiveInfinity).Take(MaxCurves))
                 {
-                    var values = RunProgress.MetricValues(RunRecorder.ReadHistory(sweep.RunDirectory(run.Id), tolerateDamage: true), metric.Name);
+                    var values = RunProgress.MetricValues(sweep.History(run.Id), metric.Name);
                     if (values.Count == 0) continue;
                     w.WriteStartObject();
                     w.WriteNumber("number", run.Number);

@@ -51,7 +51,7 @@ public static partial class ProgramLifetime
         {
             var me = ProcessIdentity.Current;
             var record = new Record(me with { Pid = process.Id, ProcessStart = process.StartTime.ToUniversalTime().Ticks }, OwnGroups);
-            File.WriteAllBytes(Path.Combine(runDirectory, RecordFile), JsonSerializer.SerializeToUtf8Bytes(record, StoreJson.Default.Record));
+            File.WriteAllBytes(Path.Combine(runDirectory, RecordFile), JsonSerializer.SerializeToUtf8Bytes(record, StoreJson.Default.ProgramProcess));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException) { } // exited already
     }
@@ -71,7 +71,7 @@ public static partial class ProgramLifetime
     public static void EndLeftovers(string runDirectory)
     {
         Record? record;
-        try { record = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(runDirectory, RecordFile)), StoreJson.Default.Record); }
+        try { record = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(runDirectory, RecordFile)), StoreJson.Default.ProgramProcess); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return; }
         if (record?.Process is not { IsOnThisMachine: true } program || OperatingSystem.IsWindows()) return;
         var leaderRuns = ProcessIdentity.IsRunning(program.Pid, program.ProcessStart);

@@ -39,4 +39,19 @@ public sealed record RunFiles(string ArgsJson, string MetricsFile, IReadOnlyDict
             sb.Append(PythonJson.Dumps(k)).Append(":\n  value: ").Append(PythonJson.Dumps(v)).Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>The last <paramref name="maxBytes"/> of a text file (a run's log), or null when there is none.</summary>
+    public static string? ReadTail(string path, int maxBytes)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var start = Math.Max(0, fs.Length - maxBytes);
+            fs.Seek(start, SeekOrigin.Begin);
+            var bytes = new byte[fs.Length - start];
+            fs.ReadExactly(bytes);
+            return Encoding.UTF8.GetString(bytes);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
+    }
 }

@@ -1,31 +1,26 @@
 using System.Text;
-using System.Text.Json;
 using Sweeps.Engine.Space;
 
 namespace Sweeps.Engine.Runs;
 
 /// <summary>
-/// A run's history (like <c>wandb.log</c>): each row is one JSON line in <c>history.jsonl</c> in the run's folder,
-/// with <c>_step</c> and <c>_timestamp</c> added. The summary is the last logged value of each key. One writer per run,
-/// safe to call from any thread.
+/// A run's history (like <c>wandb.log</c>): each row is one JSON object written to the store's history of the run
+/// (<see cref="Store.IHistoryWriter"/>), with <c>_step</c> and <c>_timestamp</c> added. The summary is the last logged
+/// value of each key. One writer per run, safe to call from any thread.
 /// </summary>
 public sealed class RunRecorder : IDisposable
 {
-    public const string HistoryFile = "history.jsonl";
-
     readonly Dictionary<string, object?> _summary = new(StringComparer.Ordinal);
-    readonly string _path;
+    readonly Store.IHistoryWriter _writer;
     readonly object _gate = new();
     readonly string? _metric;
-    FileStream? _writer; // opened at the first row: a run that logs nothing costs no file
     long _steps;
     double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
 
     /// <param name="metric">The sweep's metric, whose lowest and highest valid values are kept (model-based search uses them).</param>
-    public RunRecorder(string runDirectory, string? metric = null)
+    public RunRecorder(Store.IHistoryWriter writer, string? metric = null)
     {
-        Directory.CreateDirectory(runDirectory);
-        _path = Path.Combine(runDirectory, HistoryFile);
+        _writer = writer;
         _metric = metric;
     }
 
@@ -57,16 +52,7 @@ public sealed class RunRecorder : IDisposable
             foreach (var (key, value) in row) line[key] = value;
             line["_step"] = _steps;
             line["_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-            try
-            {
-                // Unbuffered, one write per row: a failed write (a full disk) leaves nothing behind to fail again later.
-                _writer ??= new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
-                _writer.Write(Encoding.UTF8.GetBytes(TreeJson.Serialize(line) + "\n"));
-            }
-            catch (Exception e) when (Store.StoreErrors.IsStoreFailure(e))
-            {
-                throw Store.StoreErrors.From(e, "write the run's history", _path, Path.GetFullPath(Path.Combine(_path, "..", "..", "..", "..")));
-            }
+            _writer.Append(Encoding.UTF8.GetBytes(TreeJson.Serialize(line)));
             _steps++;
             Summarize(_summary, row);
             if (_metric is not null && row.TryGetValue(_metric, out var v) && TreeValue.AsDouble(v) is double d && double.IsFinite(d))
@@ -90,33 +76,6 @@ public sealed class RunRecorder : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _writer?.Dispose();
-    }
-
-    /// <summary>Reads a run's history back; a torn last row (the run died while writing it) is left out.</summary>
-    /// <param name="tolerateDamage">Stop at the first bad row instead of throwing (for a run whose agent died).</param>
-    public static List<Dictionary<string, object?>> ReadHistory(string runDirectory, bool tolerateDamage = false)
-    {
-        var path = Path.Combine(runDirectory, HistoryFile);
-        var rows = new List<Dictionary<string, object?>>();
-        if (!File.Exists(path)) return rows;
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(fs);
-        var text = reader.ReadToEnd();
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (lines[i].Length == 0) continue;
-            try
-            {
-                rows.Add(TreeJson.ParseObject(Encoding.UTF8.GetBytes(lines[i])) ?? throw new JsonException("not a JSON object"));
-            }
-            catch (JsonException) when (i == lines.Length - 1 || tolerateDamage) { break; }
-            catch (JsonException e)
-            {
-                throw new SweepsException(SweepsErrorKind.StoreCorrupt, $"{path}, line {i + 1}: not valid JSON ({e.Message}).", e);
-            }
-        }
-        return rows;
+        lock (_gate) _writer.Dispose();
     }
 }

@@ -7,7 +7,7 @@ namespace Sweeps.Engine.Store;
 /// at build time: an agent takes a lock for every run, and reflection would cost every new agent process tens of
 /// milliseconds before its first claim.
 /// </summary>
-[JsonSerializable(typeof(FileLock.Owner))]
-[JsonSerializable(typeof(AgentLiveness.Beat))]
-[JsonSerializable(typeof(Runs.ProgramLifetime.Record))]
+[JsonSerializable(typeof(Folder.FileLock.Owner))]
+[JsonSerializable(typeof(Folder.FolderHeartbeats.Record), TypeInfoPropertyName = "Heartbeat")]
+[JsonSerializable(typeof(Runs.ProgramLifetime.Record), TypeInfoPropertyName = "ProgramProcess")]
 internal sealed partial class StoreJson : JsonSerializerContext;

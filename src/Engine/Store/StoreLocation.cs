@@ -1,6 +1,9 @@
 namespace Sweeps.Engine.Store;
 
-/// <summary>Where the store is: an explicit path, else <c>$SWEEPS_STORE</c>, else <c>./.sweeps</c>.</summary>
+/// <summary>
+/// Where the store is: an explicit location, else <c>$SWEEPS_STORE</c>, else <c>./.sweeps</c>. A folder is made
+/// absolute; a database or container location is kept as written (<see cref="StoreBackends"/>).
+/// </summary>
 public static class StoreLocation
 {
     public const string EnvironmentVariable = "SWEEPS_STORE";
@@ -11,6 +14,6 @@ public static class StoreLocation
         var chosen = !string.IsNullOrWhiteSpace(explicitPath) ? explicitPath
             : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } env ? env
             : DefaultFolder;
-        return Path.GetFullPath(chosen, currentDirectory);
+        return StoreBackends.IsFolder(chosen) ? Path.GetFullPath(chosen, currentDirectory) : chosen;
     }
 }

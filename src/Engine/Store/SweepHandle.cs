@@ -1,46 +1,29 @@
 using Sweeps.Engine.Runs;
-using Sweeps.Engine.Search;
-using Sweeps.Engine.Space;
 
 namespace Sweeps.Engine.Store;
 
 /// <summary>
-/// One sweep's folder. Reading replays the journal; every change takes the lock, catches up on what other
-/// agents appended, decides, and appends, so two agents can never claim the same grid point.
+/// One sweep, on any backend: reading replays its journal into a <see cref="SweepState"/>; every change enters the
+/// backend's exclusive change, catches up on what other agents appended, decides (<see cref="ClaimPolicy"/>) and
+/// appends once, so two agents can never claim the same grid point. A change that did not count (another writer
+/// came first, or this process lost the lock while paused) is decided again on the fresh state.
 /// </summary>
 public sealed class SweepHandle
 {
     readonly List<JournalEvent> _batch = [];
     readonly object _gate = new();
-    Journal _journal;
     SweepState _state = new();
     long _nextOrphanCheck; // Environment.TickCount64
 
-    internal SweepHandle(string id, string directory, StoreOptions? options = null)
-    {
-        options ??= StoreOptions.Default;
-        Id = id;
-        Directory = directory;
-        Clock = new StoreClock(options.Time);
-        _journal = new Journal(JournalPath);
-        Lock = new FileLock(Path.Combine(directory, "journal.lock"), Clock, options.LockTimeout, options.LockStaleAfter);
-    }
+    internal SweepHandle(ISweepBackend backend) => Backend = backend;
 
-    public string Id { get; }
-    public string Directory { get; }
-    public string JournalPath => Path.Combine(Directory, SweepStore.JournalFile);
-    public FileLock Lock { get; }
+    /// <summary>Where the sweep's data moves: its journal, histories, heartbeats and run files.</summary>
+    public ISweepBackend Backend { get; }
 
-    /// <summary>The store's clock as this process sees it: event times and liveness are measured on it.</summary>
-    public StoreClock Clock { get; }
+    public string Id => Backend.SweepId;
 
-    /// <summary>Events ignored because their writer had lost the lock (diagnostics).</summary>
-    public int RejectedEvents { get { lock (_gate) return _journal.Rejected; } }
-
-    /// <summary>A run's folder; the id must be a plain name (ids read from the journal are checked there).</summary>
-    public string RunDirectory(string runId) => StoreIds.IsValid(runId)
-        ? Path.Combine(Directory, "runs", runId)
-        : throw new SweepsException(SweepsErrorKind.RunNotFound, $"{StoreIds.Describe(runId)} is not a run id of sweep '{Id}'.");
+    /// <summary>Where the sweep is, for people.</summary>
+    public string Location => Backend.Location;
 
     /// <summary>The state as last read or changed through this handle, without reading the journal.</summary>
     public SweepState State
@@ -63,15 +46,18 @@ public sealed class SweepHandle
     {
         lock (_gate)
         {
-            foreach (var (e, line) in _journal.ReadNew(holdingLock: false)) _state.Apply(e, line, JournalPath);
+            CatchUp(exclusive: false);
             return _state;
         }
     }
 
+    /// <summary>A run's whole history (rows a dying run left half written are left out).</summary>
+    public List<Dictionary<string, object?>> History(string runId) => Backend.ReadHistory(runId).ReadNew();
+
     /// <summary>
-    /// Takes the next run: under the lock, marks crashed the running runs whose agents are gone, asks the search
-    /// method for the next parameters (or retries a crashed run when asked) and records the claim. Null when the
-    /// sweep is not running or has nothing left, in which case the sweep is marked finished with the reason.
+    /// Takes the next run: marks crashed the running runs whose agents are dead, then asks the policy for the next
+    /// parameters (or a crashed run to retry) and records the claim. Null when the sweep is not running or has
+    /// nothing left, in which case the sweep is marked finished with the reason.
     /// </summary>
     public RunClaim? Claim(ClaimRequest request, CancellationToken cancel = default) =>
         WithFolder(Change(cancel, () => ClaimLocked(request)));
@@ -83,8 +69,8 @@ public sealed class SweepHandle
     public RunRecord EndRun(RunEnding ending) => Change(default, () => EndLocked(ending));
 
     /// <summary>
-    /// Records how a run ended and claims the agent's next run in the same lock and the same write: one lock and one
-    /// flush to disk per run instead of two.
+    /// Records how a run ended and claims the agent's next run in the same change: one lock and one write to the
+    /// store per run instead of two.
     /// </summary>
     public (RunRecord Ended, RunClaim? Next) EndRunAndClaim(RunEnding ending, ClaimRequest next, CancellationToken cancel = default)
     {
@@ -92,95 +78,58 @@ public sealed class SweepHandle
         return (ended, WithFolder(claim));
     }
 
-    // The run's folder is made after the lock is released: only its claimer uses it, and the lock is the bottleneck.
+    /// <summary>Changes the sweep's state (pause, resume, stop, cancel); throws InvalidTransition W&amp;B's way.</summary>
+    public SweepState Transition(SweepTransition transition, string? reason = null) => Change(default, () =>
+    {
+        AppendAll(ClaimPolicy.Transition(_state, transition, reason, Backend.Now));
+        return _state;
+    });
+
+    // The run's working folder is made after the change: only its claimer uses it, and the change is the bottleneck.
     RunClaim? WithFolder(RunClaim? claim)
     {
-        try { if (claim is not null) System.IO.Directory.CreateDirectory(claim.Directory); }
-        catch (Exception e) when (StoreErrors.IsStoreFailure(e)) { throw StoreErrors.From(e, "make the run's folder", claim!.Directory, Path.GetDirectoryName(Directory) ?? Directory); }
+        if (claim is null) return null;
+        try { Directory.CreateDirectory(claim.Directory); }
+        catch (Exception e) when (StoreErrors.IsStoreFailure(e)) { throw StoreErrors.From(e, "make the run's folder", claim.Directory, Location); }
         return claim;
     }
 
     RunClaim? ClaimLocked(ClaimRequest request)
     {
         MarkOrphansCrashed(request.Agent, request.HeartbeatTimeout);
-        if (_state.State != "running") return null;
-        var config = _state.Config;
-        if (config.RunCap is long cap && _state.Runs.Count >= cap)
-        {
-            Append(new SweepStateChanged(Clock.Now, "finished", $"run_cap of {cap} reached"));
-            return null;
-        }
-        var retry = request.RetryCrashed ? _state.Runs.FirstOrDefault(r => r.State == RunState.Crashed && r.RetryOf is null && !_state.Runs.Any(x => x.RetryOf == r.Id)) : null;
-        var parameters = retry?.Config ?? SearchMethods.For(config.Method).Next(config, _state.Seed, _state.Runs)?.Config;
-        if (parameters is null)
-        {
-            Append(new SweepStateChanged(Clock.Now, "finished", $"all {GridSearch.Size(config)} grid points taken"));
-            return null;
-        }
-        string runId;
-        do runId = ShortId.New(); while (_state.TryGetRun(runId, out _));
-        Append(new RunClaimed(Clock.Now, runId, _state.Runs.Count + 1, request.Agent, parameters, retry?.Id));
-        _state.TryGetRun(runId, out var run);
-        return new RunClaim(Id, run, RunDirectory(runId));
+        var (events, claimed) = ClaimPolicy.Claim(_state, request, Backend.Now, ShortId.New);
+        AppendAll(events);
+        if (claimed is null) return null;
+        _state.TryGetRun(claimed.RunId, out var run);
+        return new RunClaim(Id, run, Backend.WorkingDirectory(claimed.RunId));
     }
-
-    /// <summary>Changes the sweep's state (pause, resume, stop, cancel); throws SweepNotRunning-kind errors W&amp;B's way.</summary>
-    public SweepState Transition(SweepTransition transition, string? reason = null) => Change(default, () =>
-    {
-        if (transition.Refusal(_state.State) is { } refusal) throw new SweepsException(SweepsErrorKind.InvalidTransition, refusal);
-        if (_state.State != transition.Target())
-            Append(new SweepStateChanged(Clock.Now, transition.Target(), reason ?? $"{transition.ToString().ToLowerInvariant()} by the user"));
-        return _state;
-    });
 
     RunRecord EndLocked(RunEnding ending)
     {
-        if (!ending.State.IsTerminal()) throw new ArgumentException($"{ending.State} is not a terminal state", nameof(ending));
-        if (!_state.TryGetRun(ending.RunId, out var run))
-            throw new SweepsException(SweepsErrorKind.RunNotFound, $"No run '{ending.RunId}' in sweep '{Id}'.");
-        if (run.State.IsTerminal()) return run;
-        Append(new RunEnded(Clock.Now, ending.RunId, ending.State, JournalCaps.Summary(ending.Summary), ending.Steps, JournalCaps.Error(ending.Error), ending.ExitCode) { MetricRange = ending.MetricRange });
-        _state.TryGetRun(ending.RunId, out run);
-        FinishIfTargetReached(run);
+        AppendAll(ClaimPolicy.End(_state, ending, Backend.Now));
+        _state.TryGetRun(ending.RunId, out var run);
         return run;
     }
 
-    // metric.target (W&B docs): once a run reaches it, the sweep creates no new runs; running runs finish.
-    void FinishIfTargetReached(RunRecord run)
-    {
-        if (_state.State != "running" || _state.Config.Metric is not { Target: double target } metric || run.MetricRange is not var (lo, hi)) return;
-        var best = metric.Goal == Config.MetricGoal.Maximize ? hi : lo;
-        if (metric.Goal == Config.MetricGoal.Maximize ? best >= target : best <= target)
-            Append(new SweepStateChanged(Clock.Now, "finished", $"metric.target {target} reached by run {run.Id} ({best})"));
-    }
-
     // A run still 'running' whose agent stopped beating (or whose process is gone) will never be ended by it.
-    // Looking costs a file read per agent, and heartbeats are seconds apart: look at most once a second.
+    // Looking costs a read per agent, and heartbeats are seconds apart: look at most once a second.
     void MarkOrphansCrashed(string self, TimeSpan timeout)
     {
         if (Environment.TickCount64 < _nextOrphanCheck) return;
         _nextOrphanCheck = Environment.TickCount64 + 1000;
-        var verdicts = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var run in _state.Runs.Where(r => r.State == RunState.Running && r.Agent != self).ToList())
-        {
-            if (!verdicts.TryGetValue(run.Agent, out var why))
-                verdicts[run.Agent] = why = AgentLiveness.IsAlive(Directory, run.Agent, timeout, Clock, out var reason) ? null : reason;
-            if (why is null) continue;
-            ProgramLifetime.EndLeftovers(RunDirectory(run.Id)); // nothing of it may go on writing into a crashed run
-            var history = RunRecorder.ReadHistory(RunDirectory(run.Id), tolerateDamage: true);
-            var values = _state.Config.Metric is { } metric ? Termination.RunProgress.MetricValues(history, metric.Name) : [];
-            Append(new RunEnded(Clock.Now, run.Id, RunState.Crashed, JournalCaps.Summary(RunRecorder.SummaryOf(history)), history.Count, why, null)
-                { MetricRange = values.Count > 0 ? (values.Min(), values.Max()) : null });
-        }
-        foreach (var (agent, why) in verdicts)
-            if (why is not null) AgentLiveness.Forget(Directory, agent);
+        var deaths = ClaimPolicy.AgentsToJudge(_state, self).ToDictionary(a => a, a => ClaimPolicy.Death(a, Backend.LastBeat(a), timeout), StringComparer.Ordinal);
+        var crashed = ClaimPolicy.Orphans(_state, deaths, History, Backend.Now);
+        // Nothing of a dead agent's program may go on writing into a crashed run (only reachable on its machine).
+        foreach (var run in crashed.OfType<RunEnded>()) ProgramLifetime.EndLeftovers(Backend.WorkingDirectory(run.RunId));
+        AppendAll(crashed);
+        foreach (var (agent, why) in deaths)
+            if (why is not null) Backend.Forget(agent);
     }
 
     /// <summary>
-    /// One change: take the lock, catch up on the journal, decide (appending to a batch), then, if the lock is still
-    /// this process's, write the batch in one append flushed to disk. A change whose lock was taken over while it
-    /// decided (the process was paused past the stale time) writes nothing that counts (<see cref="Journal"/>): it is
-    /// decided again on the fresh state. If the write fails, the in-memory state is dropped and replayed afresh.
+    /// One change: enter the backend's exclusive change, catch up on the journal, decide (appending to a batch), then
+    /// append the batch once. A change that did not count is decided again on the fresh state; a failed write drops
+    /// the in-memory state, to be replayed afresh next time.
     /// </summary>
     T Change<T>(CancellationToken cancel, Func<T> decide)
     {
@@ -188,25 +137,22 @@ public sealed class SweepHandle
         {
             for (var attempt = 1; ; attempt++)
             {
-                using var held = Lock.Acquire(cancel);
+                using var change = Backend.BeginChange(cancel);
                 try
                 {
-                    CatchUp();
+                    CatchUp(exclusive: true);
                     var result = decide();
                     if (_batch.Count == 0) return result;
-                    if (held.IsStillHeld())
+                    var (counted, others) = change.Append(_batch);
+                    if (counted)
                     {
-                        var (counted, others) = _journal.Append(_batch);
-                        if (counted)
-                        {
-                            foreach (var (e, line) in others) _state.Apply(e, line, JournalPath); // appended right after
-                            return result;
-                        }
+                        foreach (var (e, line) in others) _state.Apply(e, line, Location); // appended right after
+                        return result;
                     }
                     Reset(); // decided on a state that may be old: decide again
                     if (attempt >= MaxAttempts)
                         throw new SweepsException(SweepsErrorKind.LockTimeout,
-                            $"Lost the lock '{Lock.Path}' {attempt} times in a row while changing sweep '{Id}' (this process keeps being paused for longer than {Lock.StaleAfter.TotalSeconds:0} s); nothing was changed.");
+                            $"Sweep '{Id}' in '{Location}': {attempt} changes in a row did not count (other writers kept coming first, or this process keeps being paused past the lock's stale time); nothing was changed.");
                 }
                 catch
                 {
@@ -225,19 +171,22 @@ public sealed class SweepHandle
 
     void Reset()
     {
-        _journal = new Journal(JournalPath);
+        Backend.Rewind();
         _state = new SweepState();
     }
 
-    void CatchUp()
+    void CatchUp(bool exclusive)
     {
-        foreach (var (e, line) in _journal.ReadNew(holdingLock: true)) _state.Apply(e, line, JournalPath);
+        foreach (var (e, line) in Backend.ReadEvents(exclusive)) _state.Apply(e, line, Location);
     }
 
-    // Applied to the state at once (later decisions in the same change see it), written when the change ends.
-    void Append(JournalEvent e)
+    // Applied to the state at once (later decisions in the same change see them), written when the change ends.
+    void AppendAll(IEnumerable<JournalEvent> events)
     {
-        _batch.Add(e);
-        _state.Apply(e, -1, JournalPath);
+        foreach (var e in events)
+        {
+            _batch.Add(e);
+            _state.Apply(e, -1, Location);
+        }
     }
 }

@@ -41,7 +41,7 @@ public sealed class NewSweepCommand : SweepsCmdlet
             var config = SweepConfigParser.Parse(doc, out var warnings);
             foreach (var w in warnings) WriteWarning(w.ToString());
             var store = OpenStore();
-            if (!ShouldProcess(store.Root, $"Create a {config.Method} sweep from {source}")) return;
+            if (!ShouldProcess(store.Location, $"Create a {config.Method} sweep from {source}")) return;
             var handle = store.Create(config, doc.Text, Name, Seed);
             WriteObject(SweepInfo.From(store, handle, handle.Refresh()));
         }

@@ -108,7 +108,7 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
             {
                 var end = handle.Snapshot();
                 var markdown = Engine.Results.PipelineReporter.Summary(handle.Id, name, end.State, end.Config, end.Runs);
-                Tell(pipeline.Finished(markdown, System.IO.Path.Combine(handle.Directory, $"summary-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Environment.ProcessId}.md")));
+                Tell(pipeline.Finished(markdown, System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sweeps-summary-{handle.Id}-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Environment.ProcessId}.md")));
             }
             WriteVerbose($"Agent stopped after {done} run{(done == 1 ? "" : "s")}: {agent.StopReason}.");
             if (agent.StoppedForFailures)

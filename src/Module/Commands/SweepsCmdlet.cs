@@ -7,7 +7,7 @@ namespace Sweeps.Commands;
 /// <summary>What every Sweeps cmdlet shares: the -Store parameter and turning engine failures into ErrorRecords.</summary>
 public abstract class SweepsCmdlet : PSCmdlet
 {
-    /// <summary>The store folder. Default: $env:SWEEPS_STORE, else ./.sweeps.</summary>
+    /// <summary>The store: a folder, a PostgreSQL location or an Azure Blob container URL. Default: $env:SWEEPS_STORE, else ./.sweeps.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Store { get; set; }
@@ -35,7 +35,7 @@ public abstract class SweepsCmdlet : PSCmdlet
         var pattern = new WildcardPattern(text, WildcardOptions.IgnoreCase);
         var matches = store.List().Where(h => pattern.IsMatch(h.Id) || pattern.IsMatch(h.Refresh().Name)).ToList();
         if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(text))
-            throw new SweepsException(SweepsErrorKind.SweepNotFound, $"No sweep with id or name '{text}' in the store '{store.Root}'.");
+            throw new SweepsException(SweepsErrorKind.SweepNotFound, $"No sweep with id or name '{text}' in the store '{store.Location}'.");
         return matches.Select(h => (store, h));
     }
 
@@ -45,7 +45,7 @@ public abstract class SweepsCmdlet : PSCmdlet
         var matches = ResolveSweeps(input).ToList();
         if (matches.Count == 1) return matches[0];
         if (matches.Count == 0)
-            throw new SweepsException(SweepsErrorKind.SweepNotFound, $"No sweep matches '{input}' in the store '{OpenStore().Root}'.");
+            throw new SweepsException(SweepsErrorKind.SweepNotFound, $"No sweep matches '{input}' in the store '{OpenStore().Location}'.");
         throw new SweepsException(SweepsErrorKind.SweepAmbiguous,
             $"'{input}' matches {matches.Count} sweeps ({string.Join(", ", matches.Select(m => m.Handle.Id))}); give one id.");
     }

@@ -27,8 +27,8 @@ public sealed class RunDetail
     {
         SweepId = sweep.Id, Id = run.Id, Number = run.Number, State = run.State.ToName(),
         Config = PowerShellValues.ToHashtable(run.Config), Summary = PowerShellValues.ToHashtable(run.Summary),
-        History = RunRecorder.ReadHistory(sweep.RunDirectory(run.Id)).Select(PowerShellValues.ToPSObject).ToArray(),
+        History = sweep.History(run.Id).Select(PowerShellValues.ToPSObject).ToArray(),
         Error = run.Error, ExitCode = run.ExitCode, Agent = run.Agent, Created = run.Created, Ended = run.Ended,
-        Runtime = run.Runtime, Directory = sweep.RunDirectory(run.Id),
+        Runtime = run.Runtime, Directory = sweep.Backend.FilesLocation(run.Id),
     };
 }

@@ -44,7 +44,7 @@ public sealed class SweepInfo
             Failed = s.Runs.Count(r => r.State is RunState.Failed or RunState.Crashed),
             Best = best is null ? null : ResultColumns.MetricValue(s.Config, best), BestRunId = best?.Id,
             RunCap = s.Config.RunCap, Seed = s.Seed, Description = s.Config.Description,
-            Created = s.Created, Updated = s.Updated, Store = store.Root, Path = handle.Directory,
+            Created = s.Created, Updated = s.Updated, Store = store.Location, Path = handle.Location,
         };
     }
 

@@ -1,4 +1,4 @@
-namespace Sweeps.Engine.Store;
+namespace Sweeps.Engine.Store.Folder;
 
 /// <summary>
 /// The time as the store's file system stamps it. Liveness compares files' modification times, stamped by the

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Sweeps.Engine.Store;
+namespace Sweeps.Engine.Store.Folder;
 
 /// <summary>
 /// A lock that works across processes and machines on a shared disk. Whoever makes the lock file holds it; the file

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Sweeps.Engine.Store;
+namespace Sweeps.Engine.Store.Folder;
 
 /// <summary>
 /// The append-only journal file: JSON lines, appended with the operating system's own append and flushed to disk

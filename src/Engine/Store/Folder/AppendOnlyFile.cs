@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.AccessControl;
 
-namespace Sweeps.Engine.Store;
+namespace Sweeps.Engine.Store.Folder;
 
 /// <summary>
 /// Appends with the operating system's own append: <c>O_APPEND</c> on Unix, an append-only handle

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Sweeps.Engine.Store;
+namespace Sweeps.Engine.Store.Folder;
 
 /// <summary>
 /// A named mutex per lock file, shared by the processes of one machine. Agents on one machine queue on it and are

@@ -1,0 +1,27 @@
+namespace Sweeps.Engine.Store;
+
+/// <summary>
+/// Which backend a store location names: <c>postgres://</c> / <c>postgresql://</c> or an Npgsql connection string
+/// (PostgreSQL), <c>https://</c> / <c>http://</c> (an Azure Blob container, or Azurite's), anything else a folder.
+/// </summary>
+public static class StoreBackends
+{
+    public static IStoreBackend Open(string location, StoreOptions options)
+    {
+        if (IsPostgres(location))
+            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"PostgreSQL stores are not available in this build ('{location}').");
+        if (IsBlob(location))
+            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Azure Blob stores are not available in this build ('{location}').");
+        return new Folder.FolderStore(location, options);
+    }
+
+    public static bool IsPostgres(string location) =>
+        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsBlob(string location) =>
+        location.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when the location is a folder (a path, made absolute where it is resolved).</summary>
+    public static bool IsFolder(string location) => !IsPostgres(location) && !IsBlob(location);
+}
