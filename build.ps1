@@ -87,7 +87,33 @@ function Invoke-Build {
     "Host: $launcher"
 }
 
+# Servers the store tests run against (PostgreSQL, Azurite), one script each in build/services: `-Start` starts
+# it on loopback under -WorkDir and returns the environment variables the tests read (nothing when it cannot run
+# here: those tests are then skipped, saying why); `-Stop` stops it.
+function Start-TestServices([string] $WorkDir) {
+    foreach ($service in Get-ChildItem (Join-Path $root 'build/services') -Filter *.ps1 -ErrorAction Ignore) {
+        try {
+            $vars = & $service.FullName -Start -WorkDir (Join-Path $WorkDir $service.BaseName)
+            foreach ($k in @($vars.Keys)) { Set-Item "Env:$k" $vars[$k] }
+        }
+        catch { Write-Warning "$($service.BaseName): $_" }
+    }
+}
+
+function Stop-TestServices([string] $WorkDir) {
+    foreach ($service in Get-ChildItem (Join-Path $root 'build/services') -Filter *.ps1 -ErrorAction Ignore) {
+        try { & $service.FullName -Stop -WorkDir (Join-Path $WorkDir $service.BaseName) } catch { Write-Warning "$($service.BaseName): $_" }
+    }
+}
+
 function Invoke-Test {
+    $services = Join-Path $out 'services'
+    Start-TestServices $services
+    try { Invoke-TestSuites }
+    finally { Stop-TestServices $services }
+}
+
+function Invoke-TestSuites {
     New-Item -ItemType Directory -Force $results | Out-Null
     $trx = Join-Path $results 'xunit.trx'
     Remove-Item $trx -ErrorAction Ignore
