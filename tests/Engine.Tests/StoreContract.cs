@@ -28,7 +28,7 @@ public abstract class StoreContract : IDisposable
     static RunEnding Finished(RunClaim claim, double loss) =>
         new(claim.Run.Id, RunState.Finished, new Dictionary<string, object?> { ["loss"] = loss }, 1) { MetricRange = (loss, loss) };
 
-    [Fact]
+    [StoreFact]
     public void Sweeps_are_created_listed_oldest_first_opened_and_removed()
     {
         var first = Create();
@@ -43,7 +43,7 @@ public abstract class StoreContract : IDisposable
         Assert.Equal(SweepsErrorKind.SweepNotFound, Assert.Throws<SweepsException>(() => Store.Open("nosuchid")).Kind);
     }
 
-    [Fact]
+    [StoreFact]
     public void A_sweep_id_is_taken_once()
     {
         var sweep = Create();
@@ -52,7 +52,7 @@ public abstract class StoreContract : IDisposable
         Assert.Equal(sweep.State.Name, Store.Open(sweep.Id).State.Name);
     }
 
-    [Fact]
+    [StoreFact]
     public void A_replay_equals_what_was_written()
     {
         var sweep = Create();
@@ -74,7 +74,7 @@ public abstract class StoreContract : IDisposable
         Assert.Equal(7L, Store.Open(sweep.Id).State.Seed);
     }
 
-    [Fact(Timeout = 120_000)]
+    [StoreFact(Timeout = 120_000)]
     public async Task Concurrent_agents_claim_every_grid_point_exactly_once()
     {
         await Task.Yield();
@@ -94,7 +94,7 @@ public abstract class StoreContract : IDisposable
         Assert.Equal(("finished", "all 60 grid points taken"), (state.State, state.StateReason));
     }
 
-    [Fact]
+    [StoreFact]
     public void A_change_decided_on_an_old_journal_does_not_count_and_loses_nothing()
     {
         var sweep = Create();
@@ -116,7 +116,7 @@ public abstract class StoreContract : IDisposable
         Assert.Equal(2, Store.Open(sweep.Id).Refresh().Runs.Count);
     }
 
-    [Fact]
+    [StoreFact]
     public void Transitions_are_refused_as_in_wandb()
     {
         var sweep = Create();
@@ -130,7 +130,7 @@ public abstract class StoreContract : IDisposable
         Assert.Equal("paused", Store.Open(sweep.Id).Refresh().State);
     }
 
-    [Fact]
+    [StoreFact]
     public void A_run_that_ends_twice_keeps_its_first_ending()
     {
         var sweep = Create();
@@ -141,7 +141,7 @@ public abstract class StoreContract : IDisposable
         Assert.Equal(RunState.Finished, Store.Open(sweep.Id).Refresh().Runs.Single().State);
     }
 
-    [Fact]
+    [StoreFact]
     public void Runs_of_dead_agents_become_crashed_and_live_agents_keep_theirs()
     {
         var sweep = Create();
@@ -164,7 +164,7 @@ public abstract class StoreContract : IDisposable
         Assert.Null(sweep.Backend.LastBeat("gone-1")); // a dead agent's heartbeat is removed
     }
 
-    [Fact]
+    [StoreFact]
     public void Heartbeats_are_kept_aged_on_the_stores_clock_and_forgotten()
     {
         var sweep = Create().Backend;
@@ -177,7 +177,7 @@ public abstract class StoreContract : IDisposable
         Assert.Null(sweep.LastBeat("agent-1"));
     }
 
-    [Fact]
+    [StoreFact]
     public void History_rows_read_back_in_order_and_as_they_come()
     {
         var sweep = Create();
@@ -196,7 +196,7 @@ public abstract class StoreContract : IDisposable
         Assert.Equal([3L, 2L, 1L], Store.Open(sweep.Id).History(run).Select(r => r["loss"]));
     }
 
-    [Fact]
+    [StoreFact]
     public void A_runs_files_are_kept_when_it_ends()
     {
         var sweep = Create();
