@@ -84,8 +84,8 @@ public sealed class StoreFactDiscoverer(Xunit.Abstractions.IMessageSink sink) : 
 
         public override void Deserialize(Xunit.Abstractions.IXunitSerializationInfo data)
         {
+            _why = data.GetValue<string>("why"); // before the base, which works out the skip reason
             base.Deserialize(data);
-            _why = data.GetValue<string>("why");
         }
     }
 }
