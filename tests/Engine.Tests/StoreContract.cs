@@ -82,6 +82,7 @@ public abstract class StoreContract : IDisposable
         var agents = Enumerable.Range(0, 4).Select(a => Task.Run(() =>
         {
             var handle = Store.Open(sweep.Id); // each agent its own handle, as in its own process
+            handle.Backend.Beat($"agent-{a}", ProcessIdentity.Current); // alive: the others must not judge its runs crashed
             var claim = handle.Claim($"agent-{a}");
             while (claim is not null) claim = handle.EndRunAndClaim(Finished(claim, claim.Run.Number), ClaimRequest.For($"agent-{a}")).Next;
         })).ToArray();

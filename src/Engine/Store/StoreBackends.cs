@@ -8,8 +8,7 @@ public static class StoreBackends
 {
     public static IStoreBackend Open(string location, StoreOptions options)
     {
-        if (IsPostgres(location))
-            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"PostgreSQL stores are not available in this build ('{location}').");
+        if (IsPostgres(location)) return new Postgres.PostgresStore(location, options);
         if (IsBlob(location))
             throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Azure Blob stores are not available in this build ('{location}').");
         return new Folder.FolderStore(location, options);

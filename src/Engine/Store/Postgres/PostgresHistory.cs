@@ -1,0 +1,136 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Sweeps.Engine.Store.Postgres;
+
+/// <summary>
+/// A run's history writer: rows are gathered and inserted together at most every half second (and when it is
+/// disposed), so a run that logs thousands of rows costs a few round trips, not thousands, and readers still see each
+/// row within about a second. Each row's place (serial) is fixed before its insert and a row already there is left
+/// as it is, so an insert retried after a broken connection never writes a row twice.
+/// </summary>
+internal sealed class PostgresHistoryWriter : IHistoryWriter
+{
+    const int GatherMs = 500;
+
+    readonly PostgresStore _store;
+    readonly string _sweep, _run;
+    readonly object _gate = new();
+    readonly object _flushing = new();
+    readonly Timer _timer;
+    List<byte[]> _pending = [];
+    bool _armed;
+    long? _next; // the serial of the next row; found on the first insert (a run's history may have been begun before)
+    SweepsException? _failed;
+
+    public PostgresHistoryWriter(PostgresStore store, string sweep, string run)
+    {
+        (_store, _sweep, _run) = (store, sweep, run);
+        _timer = new Timer(_ => FlushQuietly());
+    }
+
+    public void Append(ReadOnlySpan<byte> row)
+    {
+        lock (_gate)
+        {
+            // A background insert that gave up is reported here, once; its rows stay pending for the next one.
+            if (_failed is { } failed)
+            {
+                _failed = null;
+                throw new SweepsException(failed.Kind, failed.Message, failed);
+            }
+            _pending.Add(row.ToArray());
+            if (_armed) return;
+            _armed = true;
+            _timer.Change(GatherMs, Timeout.Infinite);
+        }
+    }
+
+    void FlushQuietly()
+    {
+        try { Flush(); }
+        catch (SweepsException e) { lock (_gate) _failed = e; }
+    }
+
+    void Flush()
+    {
+        lock (_flushing)
+        {
+            List<byte[]> rows;
+            lock (_gate) (rows, _pending, _armed) = (_pending, [], false);
+            if (rows.Count == 0) return;
+            try { Insert(rows); }
+            catch
+            {
+                lock (_gate) _pending.InsertRange(0, rows);
+                throw;
+            }
+        }
+    }
+
+    void Insert(List<byte[]> rows)
+    {
+        _store.Run("write the run's history", connection =>
+        {
+            if (_next is null)
+            {
+                using var last = new NpgsqlCommand($"SELECT coalesce(max(serial) + 1, 0) FROM {_store.Tables.History} WHERE sweep = $1 AND run = $2", connection)
+                    { Parameters = { new() { Value = _sweep }, new() { Value = _run } } };
+                _next = (long)last.ExecuteScalar()!;
+            }
+            using var insert = new NpgsqlCommand($"""
+                INSERT INTO {_store.Tables.History} (sweep, run, serial, line) SELECT $1, $2, $3 + t.i - 1, t.l FROM unnest($4::bytea[]) WITH ORDINALITY AS t(l, i)
+                ON CONFLICT DO NOTHING
+                """, connection)
+            {
+                Parameters =
+                {
+                    new() { Value = _sweep }, new() { Value = _run }, new() { Value = _next.Value },
+                    new() { Value = rows.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+                },
+            };
+            return insert.ExecuteNonQuery();
+        });
+        _next += rows.Count;
+    }
+
+    /// <summary>Inserts every row still gathered; throws when the store cannot take them.</summary>
+    public void Dispose()
+    {
+        _timer.Dispose();
+        Flush();
+    }
+}
+
+/// <summary>Reads a run's history rows as they are inserted, by serial.</summary>
+internal sealed class PostgresHistoryReader(PostgresStore store, string sweep, string run) : IHistoryReader
+{
+    long _next;
+
+    public bool Seen { get; private set; }
+    public int Damaged { get; private set; }
+
+    public List<Dictionary<string, object?>> ReadNew()
+    {
+        var lines = store.Run("read the run's history", connection =>
+        {
+            using var command = new NpgsqlCommand($"SELECT serial, line FROM {store.Tables.History} WHERE sweep = $1 AND run = $2 AND serial >= $3 ORDER BY serial", connection)
+                { Parameters = { new() { Value = sweep }, new() { Value = run }, new() { Value = _next } } };
+            using var reader = command.ExecuteReader();
+            return PostgresSweep.ReadRows(reader);
+        });
+        var rows = new List<Dictionary<string, object?>>(lines.Count);
+        foreach (var (serial, line) in lines)
+        {
+            _next = serial + 1;
+            Seen = true;
+            try
+            {
+                if (Space.TreeJson.ParseObject(line) is { } row) rows.Add(row);
+                else Damaged++;
+            }
+            catch (System.Text.Json.JsonException) { Damaged++; }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Sweeps.Engine.Store.Postgres;
+
+/// <summary>
+/// The connections to one PostgreSQL server (one Npgsql pool per connection string in this process, shared by every
+/// store and sweep opened on it), and the one way work reaches it: <see cref="Run{T}"/> gives the work a connection and
+/// tries again with back-off while the server restarts or a connection breaks, for at most the store's time-out, then
+/// gives up with one clear error naming the store.
+/// </summary>
+internal sealed class PostgresServer
+{
+    static readonly ConcurrentDictionary<string, PostgresServer> Servers = new(StringComparer.Ordinal);
+
+    readonly NpgsqlDataSource _source;
+
+    PostgresServer(string connectionString) => _source = NpgsqlDataSource.Create(connectionString);
+
+    public static PostgresServer For(PostgresLocation location) => Servers.GetOrAdd(location.ConnectionString, cs => new PostgresServer(cs));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a connection of its own, again on a fresh one after a transient failure, until
+    /// <paramref name="bound"/> has passed. Work that writes must be safe to run again (a transaction, or a write that
+    /// finds out whether it already landed).
+    /// </summary>
+    public T Run<T>(PostgresLocation where, string doing, TimeSpan bound, Func<NpgsqlConnection, T> work, CancellationToken cancel = default)
+    {
+        var retry = new Backoff(this, where, doing, bound, cancel);
+        while (true)
+        {
+            NpgsqlConnection? connection = null;
+            try
+            {
+                connection = Open(retry);
+                return work(connection);
+            }
+            catch (Exception e) when (IsFailure(e)) { retry.After(e, opening: false); }
+            finally { connection?.Dispose(); }
+        }
+    }
+
+    /// <summary>An open connection, after as many transient failures as <paramref name="retry"/> allows.</summary>
+    public NpgsqlConnection Open(Backoff retry)
+    {
+        while (true)
+        {
+            try { return _source.OpenConnection(); }
+            catch (Exception e) when (IsFailure(e)) { retry.After(e, opening: true); }
+        }
+    }
+
+    public static bool IsFailure(Exception e) => e is NpgsqlException or SocketException;
+
+    /// <summary>
+    /// Tries again with growing waits (50 ms doubling to 2 s, with jitter so agents do not come back in step) while the
+    /// failures are transient and the time allowed lasts; otherwise throws the store error.
+    /// </summary>
+    public sealed class Backoff(PostgresServer server, PostgresLocation where, string doing, TimeSpan bound, CancellationToken cancel)
+    {
+        readonly Stopwatch _clock = Stopwatch.StartNew();
+        TimeSpan _delay = TimeSpan.FromMilliseconds(50);
+
+        public CancellationToken Cancel => cancel;
+
+        /// <summary>What is left of the time allowed.</summary>
+        public TimeSpan Remaining => bound - _clock.Elapsed;
+
+        public void After(Exception e, bool opening)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (!PostgresFaults.IsTransient(e, opening)) throw PostgresFaults.From(e, doing, where);
+            server._source.Clear(); // the pool's other connections went down with the server: do not try them one by one
+            var wait = _delay * (0.75 + 0.5 * Random.Shared.NextDouble());
+            if (_clock.Elapsed + wait > bound) throw PostgresFaults.Unavailable(e, doing, where, _clock.Elapsed);
+            if (cancel.WaitHandle.WaitOne(wait)) cancel.ThrowIfCancellationRequested();
+            _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+        }
+    }
+}
