@@ -147,13 +147,13 @@ public abstract class StoreContract : IDisposable
     {
         var sweep = Create();
         var silent = sweep.Claim("silent-1")!;                       // never beat
+        var history = sweep.Backend.WriteHistory(silent.Run.Id);     // at once: a slow machine may judge it at the next claim
+        history.Append("{\"loss\":0.25,\"_step\":0}"u8);
+        history.Dispose();
         var gone = sweep.Claim("gone-1")!;
         sweep.Backend.Beat("gone-1", ProcessIdentity.Current with { Pid = 999_999, ProcessStart = 1 }); // a dead process here
         var alive = sweep.Claim("alive-1")!;
         sweep.Backend.Beat("alive-1", ProcessIdentity.Current);
-        var history = sweep.Backend.WriteHistory(silent.Run.Id);
-        history.Append("{\"loss\":0.25,\"_step\":0}"u8);
-        history.Dispose();
         Assert.NotNull(Store.Open(sweep.Id).Claim(new ClaimRequest("judge", TimeSpan.FromSeconds(60))));
         var runs = Store.Open(sweep.Id).Refresh().Runs.ToDictionary(r => r.Id);
         Assert.Equal(RunState.Crashed, runs[silent.Run.Id].State);

@@ -23,6 +23,9 @@ internal sealed class PostgresHistoryWriter : IHistoryWriter
     long? _next; // the serial of the next row; found on the first insert (a run's history may have been begun before)
     SweepsException? _failed;
 
+    /// <summary>How many inserts reached the server (the gathering at work, for tests).</summary>
+    internal int Inserts { get; private set; }
+
     public PostgresHistoryWriter(PostgresStore store, string sweep, string run)
     {
         (_store, _sweep, _run) = (store, sweep, run);
@@ -92,6 +95,7 @@ internal sealed class PostgresHistoryWriter : IHistoryWriter
             return insert.ExecuteNonQuery();
         });
         _next += rows.Count;
+        Inserts++;
     }
 
     /// <summary>Inserts every row still gathered; throws when the store cannot take them.</summary>

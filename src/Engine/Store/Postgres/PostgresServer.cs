@@ -52,7 +52,8 @@ internal sealed class PostgresServer
         }
     }
 
-    public static bool IsFailure(Exception e) => e is NpgsqlException or SocketException;
+    // IOException: Npgsql reading a password file (PGPASSFILE) that is not there.
+    public static bool IsFailure(Exception e) => e is NpgsqlException or SocketException or IOException;
 
     /// <summary>
     /// Tries again with growing waits (50 ms doubling to 2 s, with jitter so agents do not come back in step) while the

@@ -13,7 +13,7 @@ public sealed class PostgresStore : IStoreBackend
 {
     readonly object _clockGate = new();
     TimeSpan _clockOffset;
-    long _clockSampled = long.MinValue; // Environment.TickCount64 of the last sample
+    long? _clockSampled; // Environment.TickCount64 of the last sample
 
     public PostgresStore(string location, StoreOptions? options = null)
     {
@@ -50,7 +50,7 @@ public sealed class PostgresStore : IStoreBackend
         {
             lock (_clockGate)
             {
-                if (Environment.TickCount64 - _clockSampled > 5 * 60_000)
+                if (_clockSampled is not long sampled || Environment.TickCount64 - sampled > 5 * 60_000)
                 {
                     _clockOffset = Run("read the server's clock", connection =>
                     {
