@@ -23,7 +23,8 @@ public sealed class SweepCompleter : IArgumentCompleter
         var results = new List<CompletionResult>();
         try
         {
-            foreach (var h in new SweepStore(root).List())
+            // A store that does not answer (a database server down) is given up on quickly: a tab press must not hang.
+            foreach (var h in new SweepStore(root, new StoreOptions { LockTimeout = TimeSpan.FromSeconds(2) }).List())
             {
                 var s = h.Refresh();
                 if (!s.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && !s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;

@@ -80,6 +80,8 @@ Describe 'Start-SweepAgent with a program' {
         $run.ExitCode | Should -Be 7
         Get-Content -LiteralPath (Join-Path $run.Directory 'stdout.log') | Should -Be @('epoch 1', 'epoch 2')
         Get-Content -LiteralPath (Join-Path $run.Directory 'stderr.log') | Should -Be @('exploded')
+        $run.StdOut -split "`r?`n" | Should -Be @('epoch 1', 'epoch 2', '')
+        $run.StdErr.Trim() | Should -Be 'exploded'
     }
 
     It 'shows the program''s output on the information stream' {

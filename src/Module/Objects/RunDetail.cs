@@ -5,7 +5,7 @@ using Sweeps.Engine.Store;
 
 namespace Sweeps;
 
-/// <summary>One run in full: its parameters, summary and every history row.</summary>
+/// <summary>One run in full: its parameters, summary, every history row and its program's output.</summary>
 public sealed class RunDetail
 {
     public string SweepId { get; init; } = "";
@@ -23,12 +23,22 @@ public sealed class RunDetail
     public TimeSpan? Runtime { get; init; }
     public string Directory { get; init; } = "";
 
+    /// <summary>The end of what the run's program wrote to stdout (null: nothing kept), read from the store when first asked.</summary>
+    public string? StdOut => _stdOut ??= _backend?.ReadFile(Id, "stdout.log", Engine.Limits.MaxRunLogBytes);
+
+    /// <summary>The end of what the run's program wrote to stderr, read from the store when first asked.</summary>
+    public string? StdErr => _stdErr ??= _backend?.ReadFile(Id, "stderr.log", Engine.Limits.MaxRunLogBytes);
+
+    // A store that is not a folder keeps the logs where no path leads: they are read through it, and only when wanted.
+    ISweepBackend? _backend;
+    string? _stdOut, _stdErr;
+
     internal static RunDetail From(SweepHandle sweep, RunRecord run) => new()
     {
         SweepId = sweep.Id, Id = run.Id, Number = run.Number, State = run.State.ToName(),
         Config = PowerShellValues.ToHashtable(run.Config), Summary = PowerShellValues.ToHashtable(run.Summary),
         History = sweep.History(run.Id).Select(PowerShellValues.ToPSObject).ToArray(),
         Error = run.Error, ExitCode = run.ExitCode, Agent = run.Agent, Created = run.Created, Ended = run.Ended,
-        Runtime = run.Runtime, Directory = sweep.Backend.FilesLocation(run.Id),
+        Runtime = run.Runtime, Directory = sweep.Backend.FilesLocation(run.Id), _backend = sweep.Backend,
     };
 }

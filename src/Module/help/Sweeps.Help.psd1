@@ -94,7 +94,7 @@
     }
     'Get-SweepRun' = @{
         Synopsis    = 'Gets runs in full: parameters, summary, every history row, error and folder.'
-        Description = 'Returns each run of the sweep (or those with the given ids, wildcards allowed) with Config and Summary as hashtables, History as one object per logged row, Error, ExitCode, Agent and the run''s Directory.'
+        Description = 'Returns each run of the sweep (or those with the given ids, wildcards allowed) with Config and Summary as hashtables, History as one object per logged row, Error, ExitCode, Agent, the run''s Directory (a folder, or where a database store keeps its files), and StdOut and StdErr, the end of what its program printed (read from the store when first asked for).'
         Parameters  = @{
             Sweep = 'The sweep: an id, a name, or a sweep object (binds SweepId from result objects on the pipeline).'
             Id    = 'Run ids; wildcards allowed. All runs when omitted.'

@@ -88,7 +88,7 @@ internal sealed class PostgresSchema
     public void Ensure(PostgresServer server, PostgresLocation where, TimeSpan bound)
     {
         if (Ready.ContainsKey((where.ConnectionString, Name))) return;
-        server.Run(where, "set up the store's tables", bound, connection =>
+        server.Run(where, "open the store", bound, connection =>
         {
             // Most starts find the tables as they should be: one read, no lock, nothing a read-only user cannot do.
             if (Found(connection, where) == Version) return true;
