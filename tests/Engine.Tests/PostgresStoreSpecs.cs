@@ -225,6 +225,21 @@ public sealed class PostgresStoreSpecs : IDisposable
         Assert.Equal(SweepsErrorKind.SweepNotFound, e.Kind);
     }
 
+    [PostgresFact]
+    public void A_journal_that_lost_rows_an_agent_read_is_an_error_not_written_past()
+    {
+        var store = new SweepStore(_schema.ConnectionString);
+        var sweep = store.Create(Configs.Parse(Grid));
+        sweep.Claim("agent-1");
+        sweep.Claim("agent-1");
+        PostgresTestServer.Execute($"DELETE FROM {_schema.Name}.events WHERE seq = 2"); // as a crash with synchronous_commit off could
+        var e = Assert.Throws<SweepsException>(() => sweep.Claim("agent-1"));
+        Assert.Equal(SweepsErrorKind.StoreCorrupt, e.Kind);
+        Assert.Contains("holds fewer events than this agent already read (3)", e.Message);
+        Assert.Equal(1, store.Open(sweep.Id).Refresh().Runs.Count); // read afresh, it is whole again
+        Assert.Equal(2, store.Open(sweep.Id).Claim("agent-2")!.Run.Number);
+    }
+
     [PostgresFact(Timeout = 60_000)]
     public async Task A_change_waits_for_the_lock_only_as_long_as_the_time_out()
     {

@@ -63,8 +63,7 @@ internal sealed class PostgresChange : IExclusiveChange
                         new("BEGIN"),
                         new($"SET LOCAL lock_timeout = {((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}"),
                         new($"SELECT 1 FROM {Store.Tables.Sweeps} WHERE id = $1 FOR NO KEY UPDATE") { Parameters = { new() { Value = _sweep.SweepId } } },
-                        new($"SELECT seq, line FROM {Store.Tables.Events} WHERE sweep = $1 AND seq >= $2 ORDER BY seq")
-                            { Parameters = { new() { Value = _sweep.SweepId }, new() { Value = _sweep.NextRow } } },
+                        new(_sweep.UnreadSql) { Parameters = { new() { Value = _sweep.SweepId }, new() { Value = _sweep.UnreadFrom } } },
                     },
                     Timeout = (int)Math.Ceiling(wait.TotalSeconds) + 30, // the server's lock_timeout ends the wait first
                 };
@@ -74,7 +73,7 @@ internal sealed class PostgresChange : IExclusiveChange
                 if (!found)
                     throw new SweepsException(SweepsErrorKind.SweepNotFound, $"Sweep '{_sweep.SweepId}' is no longer in the store '{Store.Location}' (it was removed).");
                 reader.NextResult();
-                return PostgresSweep.ReadRows(reader);
+                return _sweep.Unread(PostgresSweep.ReadRows(reader));
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
             {

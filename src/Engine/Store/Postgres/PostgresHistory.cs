@@ -81,15 +81,24 @@ internal sealed class PostgresHistoryWriter : IHistoryWriter
                     { Parameters = { new() { Value = _sweep }, new() { Value = _run } } };
                 _next = (long)last.ExecuteScalar()!;
             }
-            using var insert = new NpgsqlCommand($"""
-                INSERT INTO {_store.Tables.History} (sweep, run, serial, line) SELECT $1, $2, $3 + t.i - 1, t.l FROM unnest($4::bytea[]) WITH ORDINALITY AS t(l, i)
-                ON CONFLICT DO NOTHING
-                """, connection)
+            using var insert = new NpgsqlBatch(connection)
             {
-                Parameters =
+                BatchCommands =
                 {
-                    new() { Value = _sweep }, new() { Value = _run }, new() { Value = _next.Value },
-                    new() { Value = rows.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+                    new("BEGIN"),
+                    new("SET LOCAL synchronous_commit = off"),
+                    new($"""
+                        INSERT INTO {_store.Tables.History} (sweep, run, serial, line) SELECT $1, $2, $3 + t.i - 1, t.l FROM unnest($4::bytea[]) WITH ORDINALITY AS t(l, i)
+                        ON CONFLICT DO NOTHING
+                        """)
+                    {
+                        Parameters =
+                        {
+                            new() { Value = _sweep }, new() { Value = _run }, new() { Value = _next.Value },
+                            new() { Value = rows.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+                        },
+                    },
+                    new("COMMIT"),
                 },
             };
             return insert.ExecuteNonQuery();

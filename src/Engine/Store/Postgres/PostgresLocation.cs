@@ -28,6 +28,7 @@ public sealed class PostgresLocation
         Schema = FirstSchema(builder.SearchPath) ?? "public";
         builder.SearchPath = null; // tables are named with their schema: one pool per server serves every schema
         builder.ApplicationName ??= "sweeps";
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32; // an agent repeats a few statements thousands of times: plan each once
         if (string.IsNullOrEmpty(builder.Host)) builder.Host = Environment.GetEnvironmentVariable("PGHOST") is { Length: > 0 } h ? h : "localhost";
         Host = builder.Host!;
         Port = builder.Port;

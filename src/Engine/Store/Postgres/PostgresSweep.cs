@@ -30,16 +30,31 @@ internal sealed class PostgresSweep(PostgresStore store, string id) : ISweepBack
     {
         // Inside a change the rows came with the lock, in the same round trip; while it is held nobody else appends.
         if (exclusive && _change is { } change) return Accept(change.TakeRead());
-        return Accept(store.Run("read the journal", connection => ReadRows(connection, _nextRow)));
+        return Accept(store.Run("read the journal", connection =>
+        {
+            using var command = new NpgsqlCommand(UnreadSql, connection) { Parameters = { new() { Value = id }, new() { Value = UnreadFrom } } };
+            using var reader = command.ExecuteReader();
+            return Unread(ReadRows(reader));
+        }));
     }
 
-    /// <summary>The journal rows from <paramref name="from"/> on, in order.</summary>
-    internal List<(long Seq, byte[] Line)> ReadRows(NpgsqlConnection connection, long from)
+    /// <summary>
+    /// The query of the journal rows this reader has not read ($1: the sweep, $2: <see cref="UnreadFrom"/>), with the last
+    /// one it has, so a journal that lost rows it read is noticed (<see cref="Unread"/>) instead of being written past.
+    /// </summary>
+    internal string UnreadSql => $"SELECT seq, line FROM {store.Tables.Events} WHERE sweep = $1 AND seq >= $2 ORDER BY seq";
+
+    internal long UnreadFrom => Math.Max(_nextRow - 1, 0);
+
+    /// <summary>The rows of <see cref="UnreadSql"/> without the one already read; throws when that one is gone.</summary>
+    internal List<(long Seq, byte[] Line)> Unread(List<(long Seq, byte[] Line)> rows)
     {
-        using var command = new NpgsqlCommand($"SELECT seq, line FROM {store.Tables.Events} WHERE sweep = $1 AND seq >= $2 ORDER BY seq", connection)
-            { Parameters = { new() { Value = id }, new() { Value = from } } };
-        using var reader = command.ExecuteReader();
-        return ReadRows(reader);
+        if (_nextRow == 0) return rows;
+        if (rows.Count == 0 || rows[0].Seq != _nextRow - 1)
+            throw new SweepsException(SweepsErrorKind.StoreCorrupt,
+                $"{Location}: the journal holds fewer events than this agent already read ({_nextRow}): rows were deleted, or the server lost transactions it had committed (a crash with fsync or synchronous_commit off). Nothing was changed; an agent started again reads it afresh.");
+        rows.RemoveAt(0);
+        return rows;
     }
 
     internal static List<(long Seq, byte[] Line)> ReadRows(NpgsqlDataReader reader)
