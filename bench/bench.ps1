@@ -63,7 +63,7 @@ function Measure-OptunaJournal([int] $Processes, [int] $PerProcess, [string] $Pa
         Write-Warning 'python3-optuna is not installed (Debian: apt-get install python3-optuna): no Optuna figures.'
         return [ordered]@{ runs_per_second = $null; errors = $null; orphaned = $null }
     }
-    & $python -W ignore (Join-Path $PSScriptRoot 'optuna_journal.py') $Processes $PerProcess $Path | ConvertFrom-Json -AsHashtable
+    & $python -W ignore (Join-Path $PSScriptRoot 'optuna_storage.py') $Processes $PerProcess $Path | ConvertFrom-Json -AsHashtable
 }
 
 # Writes a journal of N finished runs the way agents would, then times a fresh replay of it.
