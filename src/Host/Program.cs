@@ -17,7 +17,7 @@ namespace Sweeps.Host
     static class Cli
     {
         const string Usage = """
-            usage: sweeps [--store DIR] <verb> [arguments]
+            usage: sweeps [--store STORE] <verb> [arguments]
 
               sweep CONFIG                  create a sweep from a W&B sweep.yaml (or JSON); prints its id
               agent ID [--count N] [--throttle N] [--fail-on-failed-runs]
@@ -31,7 +31,7 @@ namespace Sweeps.Host
               pause|resume|stop|cancel ID   change the sweep's state
               run SCRIPT.ps1 [ARGS...]      run a PowerShell script with the Sweeps module loaded
 
-              --store DIR                   the store (default: $SWEEPS_STORE, else ./.sweeps)
+              --store STORE                 the store: a folder or postgres://user@host/db (default: $SWEEPS_STORE, else ./.sweeps)
               --help                        this text (also after a verb)
               --version                     the version
 

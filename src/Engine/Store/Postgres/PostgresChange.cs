@@ -61,7 +61,8 @@ internal sealed class PostgresChange : IExclusiveChange
                     BatchCommands =
                     {
                         new("BEGIN"),
-                        new($"SET LOCAL lock_timeout = {((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}"),
+                        // Whole seconds: the same text each time, so the batch is prepared once.
+                        new($"SET LOCAL lock_timeout = '{((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)}s'"),
                         new($"SELECT 1 FROM {Store.Tables.Sweeps} WHERE id = $1 FOR NO KEY UPDATE") { Parameters = { new() { Value = _sweep.SweepId } } },
                         new(_sweep.UnreadSql) { Parameters = { new() { Value = _sweep.SweepId }, new() { Value = _sweep.UnreadFrom } } },
                     },
