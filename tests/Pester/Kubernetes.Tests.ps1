@@ -18,10 +18,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($env:SWEEPS_TEST_POSTGRES) {
-        $c = [Npgsql.NpgsqlConnection]::new($env:SWEEPS_TEST_POSTGRES)
-        try { $c.Open(); $cmd = $c.CreateCommand(); $cmd.CommandText = "DROP SCHEMA IF EXISTS $schema CASCADE"; $null = $cmd.ExecuteNonQuery() } finally { $c.Dispose() }
-    }
+    Remove-PostgresTestSchema $schema
 }
 
 Describe 'docs/k8s/sweeps-job.yaml' -Skip:$noServer {

@@ -20,10 +20,7 @@ Add-Content -LiteralPath $env:SWEEPS_METRICS_FILE -Value '{"loss": 0.5}'
 
 AfterAll {
     Pop-Location
-    if ($env:SWEEPS_TEST_POSTGRES) {
-        $c = [Npgsql.NpgsqlConnection]::new($env:SWEEPS_TEST_POSTGRES)
-        try { $c.Open(); $cmd = $c.CreateCommand(); $cmd.CommandText = "DROP SCHEMA IF EXISTS $schema CASCADE"; $null = $cmd.ExecuteNonQuery() } finally { $c.Dispose() }
-    }
+    Remove-PostgresTestSchema $schema
 }
 
 Describe 'A PostgreSQL store' -Skip:$noServer {

@@ -42,6 +42,15 @@ function Get-CompletionText {
     @($completion.CompletionMatches | ForEach-Object CompletionText)
 }
 
+function Remove-PostgresTestSchema {
+    <# Drops a schema, with everything in it, on the PostgreSQL test server (SWEEPS_TEST_POSTGRES), if there is one. #>
+    param([Parameter(Mandatory)] [string] $Name)
+    if (-not $env:SWEEPS_TEST_POSTGRES) { return }
+    Add-Type -Path (Join-Path (Split-Path $SweepsManifest) 'Npgsql.dll') # the module's own
+    $c = [Npgsql.NpgsqlConnection]::new($env:SWEEPS_TEST_POSTGRES)
+    try { $c.Open(); $cmd = $c.CreateCommand(); $cmd.CommandText = "DROP SCHEMA IF EXISTS `"$Name`" CASCADE"; $null = $cmd.ExecuteNonQuery() } finally { $c.Dispose() }
+}
+
 # A small grid: 2 x 2 = 4 points, quick to run.
 $script:SmallGrid = @{
     method     = 'grid'
