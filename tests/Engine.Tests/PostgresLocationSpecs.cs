@@ -10,7 +10,7 @@ public sealed class PostgresLocationSpecs
 {
     [Theory]
     [InlineData("postgres://alice:s3cr%40t@db.example:5433/sweeps", "postgres://alice@db.example:5433/sweeps")]
-    [InlineData("postgresql://alice@db.example/sweeps?sslmode=verify-full", "postgres://alice@db.example:5432/sweeps")]
+    [InlineData("postgresql://alice@db.example/sweeps?sslmode=verify-full", "postgres://alice@db.example:5432/sweeps?sslmode=VerifyFull")]
     [InlineData("Host=db.example;Port=5433;Username=alice;Password=s3cr@t;Database=sweeps", "postgres://alice@db.example:5433/sweeps")]
     [InlineData("postgres://alice:s3cr%40t@[::1]:5433/sweeps?search_path=team_a", "postgres://alice@[::1]:5433/sweeps?search_path=team_a")]
     [InlineData("postgres://alice@db.example/sweeps?password=s3cr%40t", "postgres://alice@db.example:5432/sweeps")]
@@ -21,6 +21,17 @@ public sealed class PostgresLocationSpecs
         Assert.DoesNotContain("s3cr", parsed.Display);
         Assert.True(StoreBackends.IsPostgres(location));
         Assert.Equal(location, StoreLocation.Resolve(location, "/somewhere")); // not taken for a folder
+        var again = new NpgsqlConnectionStringBuilder(PostgresLocation.Parse(display).ConnectionString); // connects the same way
+        var original = new NpgsqlConnectionStringBuilder(parsed.ConnectionString) { Password = null };
+        (again.Port, original.Port) = (again.Port, original.Port); // the default port, written or not
+        Assert.True(original.EquivalentTo(again), $"{again} is not {original}");
+    }
+
+    [Fact]
+    public void Every_parameter_but_the_password_is_shown()
+    {
+        var shown = PostgresLocation.Parse("Host=db;Username=u;Password=pw;SSL Mode=Require;Root Certificate=/etc/ca.pem;SSL Password=key-pw;Search Path=team_a;Timeout=7").Display;
+        Assert.Equal("postgres://u@db:5432/?sslmode=Require&sslrootcert=%2Fetc%2Fca.pem&search_path=team_a&connect_timeout=7", shown);
     }
 
     [Fact]

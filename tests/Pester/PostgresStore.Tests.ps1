@@ -38,6 +38,9 @@ Describe 'A PostgreSQL store' -Skip:$noServer {
         $detail = Get-SweepRun -Sweep $sweep.Id -Id $runs[0].Id -Store $store
         $detail.History | Should -HaveCount 3
         $detail.History.epoch | Should -Be @(1, 2, 3)
+        # A piped sweep carries its store without the password, which then comes from PGPASSWORD.
+        $env:PGPASSWORD = $password
+        try { @($sweep | Get-SweepResult) | Should -HaveCount 4 } finally { Remove-Item Env:PGPASSWORD }
     }
 
     It 'runs a program and keeps its output in the store' {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 
 namespace Sweeps.Engine.Store.Postgres;
@@ -26,21 +27,36 @@ public sealed class PostgresLocation
     PostgresLocation(NpgsqlConnectionStringBuilder builder)
     {
         Schema = FirstSchema(builder.SearchPath) ?? "public";
-        builder.SearchPath = null; // tables are named with their schema: one pool per server serves every schema
-        builder.ApplicationName ??= "sweeps";
-        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32; // an agent repeats a few statements thousands of times: plan each once
         if (string.IsNullOrEmpty(builder.Host)) builder.Host = Environment.GetEnvironmentVariable("PGHOST") is { Length: > 0 } h ? h : "localhost";
         Host = builder.Host!;
         Port = builder.Port;
         User = builder.Username ?? Environment.GetEnvironmentVariable("PGUSER");
         Database = builder.Database ?? Environment.GetEnvironmentVariable("PGDATABASE") ?? User;
+        Display = DisplayOf(builder); // what the user chose, before the store's own settings below
+        builder.SearchPath = null; // tables are named with their schema: one pool per server serves every schema
+        builder.ApplicationName ??= "sweeps";
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32; // an agent repeats a few statements thousands of times: plan each once
         ConnectionString = builder.ConnectionString;
-        var hostPart = Host.Contains(',') || Host.StartsWith('/') ? Uri.EscapeDataString(Host) : Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
-        Display = $"postgres://{(User is null ? "" : Uri.EscapeDataString(User) + "@")}{hostPart}/{Uri.EscapeDataString(Database ?? "")}"
-            + (Schema == "public" ? "" : "?search_path=" + Uri.EscapeDataString(Schema));
     }
 
-    /// <summary>The location for people: a URL without any password, which also works as a location.</summary>
+    // The location as a URL that connects the same way but for the password: it is printed everywhere, and a sweep
+    // piped from one cmdlet to another carries it (the password then comes from PGPASSWORD or ~/.pgpass).
+    static string DisplayOf(NpgsqlConnectionStringBuilder b)
+    {
+        var host = b.Host!;
+        var hostPart = host.Contains(',') || host.StartsWith('/') ? Uri.EscapeDataString(host) : host.Contains(':') ? $"[{host}]:{b.Port}" : $"{host}:{b.Port}";
+        var query = new List<string>();
+        foreach (string key in b.Keys)
+        {
+            if (key is "Host" or "Port" or "Username" or "Database" or "Password" or "SSL Password") continue;
+            var name = Libpq.FirstOrDefault(kv => kv.Value == key).Key ?? key;
+            query.Add($"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(Convert.ToString(b[key], CultureInfo.InvariantCulture) ?? "")}");
+        }
+        return $"postgres://{(b.Username is { } user ? Uri.EscapeDataString(user) + "@" : "")}{hostPart}/{Uri.EscapeDataString(b.Database ?? "")}"
+            + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+    }
+
+    /// <summary>The location for people: a URL with every parameter but the password, which also works as a location.</summary>
     public string Display { get; }
 
     /// <summary>What Npgsql connects with (it may hold the user's password: never print it).</summary>
