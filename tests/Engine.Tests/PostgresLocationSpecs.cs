@@ -10,10 +10,10 @@ public sealed class PostgresLocationSpecs
 {
     [Theory]
     [InlineData("postgres://alice:s3cr%40t@db.example:5433/sweeps", "postgres://alice@db.example:5433/sweeps")]
-    [InlineData("postgresql://alice@db.example/sweeps?sslmode=verify-full", "postgres://alice@db.example:5432/sweeps?sslmode=VerifyFull")]
+    [InlineData("postgresql://alice@db.example/sweeps?sslmode=verify-full", "postgres://alice@db.example/sweeps?sslmode=VerifyFull")]
     [InlineData("Host=db.example;Port=5433;Username=alice;Password=s3cr@t;Database=sweeps", "postgres://alice@db.example:5433/sweeps")]
     [InlineData("postgres://alice:s3cr%40t@[::1]:5433/sweeps?search_path=team_a", "postgres://alice@[::1]:5433/sweeps?search_path=team_a")]
-    [InlineData("postgres://alice@db.example/sweeps?password=s3cr%40t", "postgres://alice@db.example:5432/sweeps")]
+    [InlineData("postgres://alice@db.example:5432/sweeps?password=s3cr%40t", "postgres://alice@db.example:5432/sweeps")]
     public void A_location_is_printed_without_its_password(string location, string display)
     {
         var parsed = PostgresLocation.Parse(location);
@@ -31,7 +31,7 @@ public sealed class PostgresLocationSpecs
     public void Every_parameter_but_the_password_is_shown()
     {
         var shown = PostgresLocation.Parse("Host=db;Username=u;Password=pw;SSL Mode=Require;Root Certificate=/etc/ca.pem;SSL Password=key-pw;Search Path=team_a;Timeout=7").Display;
-        Assert.Equal("postgres://u@db:5432/?sslmode=Require&sslrootcert=%2Fetc%2Fca.pem&search_path=team_a&connect_timeout=7", shown);
+        Assert.Equal("postgres://u@db/?sslmode=Require&sslrootcert=%2Fetc%2Fca.pem&search_path=team_a&connect_timeout=7", shown);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class PostgresLocationSpecs
         var notFound = new NpgsqlException("Failed to connect", new SocketException((int)SocketError.HostNotFound));
         Assert.False(PostgresFaults.IsTransient(notFound, opening: true));
         var e = PostgresFaults.From(notFound, "list the sweeps", where);
-        Assert.Equal("Cannot find the host 'nowhere.example' of the store 'postgres://alice@nowhere.example:5432/db': no such name.", e.Message);
+        Assert.Equal("Cannot find the host 'nowhere.example' of the store 'postgres://alice@nowhere.example/db': no such name.", e.Message);
         Assert.True(PostgresFaults.IsTransient(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused)), opening: true));
         Assert.True(PostgresFaults.IsTransient(new NpgsqlException("Exception while reading from stream", new EndOfStreamException()), opening: false));
         Assert.False(PostgresFaults.IsTransient(new NpgsqlException("Timeout", new TimeoutException()), opening: true)); // no answer at all: unreachable

@@ -29,7 +29,7 @@ public sealed class PostgresLocation
         Schema = FirstSchema(builder.SearchPath) ?? "public";
         if (string.IsNullOrEmpty(builder.Host)) builder.Host = Environment.GetEnvironmentVariable("PGHOST") is { Length: > 0 } h ? h : "localhost";
         Host = builder.Host!;
-        Port = builder.Port;
+        Port = IsSet(builder, "Port") ? builder.Port : int.TryParse(Environment.GetEnvironmentVariable("PGPORT"), out var p) ? p : builder.Port;
         User = builder.Username ?? Environment.GetEnvironmentVariable("PGUSER");
         Database = builder.Database ?? Environment.GetEnvironmentVariable("PGDATABASE") ?? User;
         Display = DisplayOf(builder); // what the user chose, before the store's own settings below
@@ -44,7 +44,8 @@ public sealed class PostgresLocation
     static string DisplayOf(NpgsqlConnectionStringBuilder b)
     {
         var host = b.Host!;
-        var hostPart = host.Contains(',') || host.StartsWith('/') ? Uri.EscapeDataString(host) : host.Contains(':') ? $"[{host}]:{b.Port}" : $"{host}:{b.Port}";
+        var port = IsSet(b, "Port") ? $":{b.Port}" : ""; // else PGPORT, as for the connection
+        var hostPart = host.Contains(',') || host.StartsWith('/') ? Uri.EscapeDataString(host) : (host.Contains(':') ? $"[{host}]" : host) + port;
         var query = new List<string>();
         foreach (string key in b.Keys)
         {
@@ -137,6 +138,9 @@ public sealed class PostgresLocation
         }
         builder.Host = hosts.Trim('[', ']');
     }
+
+    // Npgsql's ContainsKey is true for every keyword it knows; its Keys are the ones given.
+    static bool IsSet(NpgsqlConnectionStringBuilder b, string key) => b.Keys.Cast<string>().Contains(key, StringComparer.OrdinalIgnoreCase);
 
     static string? FirstSchema(string? searchPath)
     {
