@@ -74,4 +74,18 @@ public sealed class PostgresLocationSpecs
         Assert.True(PostgresFaults.IsTransient(new NpgsqlException("Exception while reading from stream", new EndOfStreamException()), opening: false));
         Assert.False(PostgresFaults.IsTransient(new NpgsqlException("Timeout", new TimeoutException()), opening: true)); // no answer at all: unreachable
     }
+
+    [Theory]
+    [InlineData("Host=db;Username=me;Database=sweeps", true)]
+    [InlineData("Server=db; Port=5433", true)]
+    [InlineData("Host=/var/run/postgresql;Username=me", true)]
+    [InlineData("./runs/Host=1", false)]
+    [InlineData("Host=x", true)]
+    [InlineData("/data/Host=x;y", false)]
+    [InlineData("sweeps", false)]
+    public void Only_a_connection_string_of_key_value_pairs_with_a_host_is_a_postgres_location(string location, bool postgres)
+    {
+        Assert.Equal(postgres, StoreBackends.IsPostgres(location));
+        Assert.Equal(!postgres, StoreBackends.IsFolder(location));
+    }
 }

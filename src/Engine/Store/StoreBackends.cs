@@ -16,7 +16,15 @@ public static class StoreBackends
 
     public static bool IsPostgres(string location) =>
         location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+        || IsConnectionString(location);
+
+    // "Host=db;Username=me;...": every part a key=value pair, one of them the host. A folder named "Host=x" is a folder.
+    static bool IsConnectionString(string location)
+    {
+        var parts = location.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length > 0 && parts.All(p => p.IndexOf('=') > 0 && p[..p.IndexOf('=')].IndexOfAny(['/', '\\']) < 0)
+            && parts.Any(p => p.Split('=')[0].Trim() is var key && (key.Equals("Host", StringComparison.OrdinalIgnoreCase) || key.Equals("Server", StringComparison.OrdinalIgnoreCase)));
+    }
 
     public static bool IsBlob(string location) =>
         location.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("http://", StringComparison.OrdinalIgnoreCase);

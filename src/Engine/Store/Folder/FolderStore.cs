@@ -38,10 +38,30 @@ public sealed class FolderStore(string root, StoreOptions? options = null) : ISt
             return Directory.EnumerateDirectories(Root)
                 .Select(d => (Id: Path.GetFileName(d), Journal: Path.Combine(d, FolderSweep.JournalFile)))
                 .Where(s => StoreIds.IsValid(s.Id) && File.Exists(s.Journal))
-                .OrderBy(s => File.GetCreationTimeUtc(s.Journal)).ThenBy(s => s.Id, StringComparer.Ordinal)
+                .OrderBy(s => CreatedAt(s.Journal)).ThenBy(s => s.Id, StringComparer.Ordinal)
                 .Select(s => s.Id).ToList();
         }
         catch (Exception e) when (StoreErrors.IsStoreFailure(e)) { throw StoreErrors.From(e, "list the sweeps", Root, Root); }
+    }
+
+    // When a sweep was created, from its first event: file times are only as fine as the kernel's clock tick, so two
+    // sweeps made within a few milliseconds could not be told apart by them.
+    static DateTimeOffset CreatedAt(string journal)
+    {
+        try
+        {
+            using var fs = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var buffer = new byte[Math.Min(fs.Length, 64 * 1024)];
+            var read = fs.Read(buffer);
+            var line = buffer.AsSpan(0, read);
+            if (line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) line = line[3..];
+            var end = line.IndexOf((byte)'\n');
+            return JournalEvent.Parse(end < 0 ? line : line[..end]).Time;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return new DateTimeOffset(File.GetCreationTimeUtc(journal), TimeSpan.Zero); // a damaged journal is still listed
+        }
     }
 
     public bool Exists(string sweepId) => StoreIds.IsValid(sweepId) && File.Exists(Path.Combine(Root, sweepId, FolderSweep.JournalFile));
