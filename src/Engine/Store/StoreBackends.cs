@@ -9,8 +9,7 @@ public static class StoreBackends
     public static IStoreBackend Open(string location, StoreOptions options)
     {
         if (IsPostgres(location)) return new Postgres.PostgresStore(location, options);
-        if (IsBlob(location))
-            throw new SweepsException(SweepsErrorKind.StoreUnavailable, $"Azure Blob stores are not available in this build ('{location}').");
+        if (IsBlob(location)) return new Blob.BlobStore(location, options);
         return new Folder.FolderStore(location, options);
     }
 
