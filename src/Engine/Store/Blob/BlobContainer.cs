@@ -78,7 +78,9 @@ internal sealed class BlobContainer
         Run("create the store's container", () =>
         {
             try { Client.Create(); }
-            catch (RequestFailedException e) when (e.Status == 409) { } // there already (ContainerAlreadyExists), or being deleted: the next call says
+            // There already (409), or a credential that may only work inside it, such as a container's SAS (403): the
+            // next call says whether the container is there.
+            catch (RequestFailedException e) when (e.Status is 409 or 403) { }
         });
         Volatile.Write(ref _made, 1);
     }
@@ -101,7 +103,8 @@ internal sealed class BlobContainer
                         var before = Options.Time.GetUtcNow();
                         Response? answer;
                         try { answer = Client.GetProperties().GetRawResponse(); }
-                        catch (RequestFailedException e) when (e.Status == 404) { answer = e.GetRawResponse(); }
+                        // Any answer tells the time: no container yet (404), a credential that may not read the container's own properties (403).
+                        catch (RequestFailedException e) when (e.Status is >= 400 and < 500 && e.GetRawResponse() is { } refused) { answer = refused; }
                         var after = Options.Time.GetUtcNow();
                         var date = answer?.Headers.Date ?? throw new RequestFailedException(0, "the service's answer had no Date header");
                         return date + TimeSpan.FromMilliseconds(500) - (before + (after - before) / 2);

@@ -47,12 +47,15 @@ internal static class BlobFaults
         if (e is AggregateException { InnerExceptions.Count: > 0 } a) e = a.InnerExceptions[^1];
         return e switch
         {
-            RequestFailedException { Status: 403, ErrorCode: "AuthorizationPermissionMismatch" or "AuthorizationFailure" or "AuthorizationResourceTypeMismatch" } r =>
+            RequestFailedException { Status: 404, ErrorCode: "ContainerNotFound" } =>
+                new(SweepsErrorKind.StoreUnavailable,
+                    $"The container of the store '{store}' does not exist, and the credential from {credentialSource} may not create it. Create it (az storage container create), or use a credential that may.", e),
+            RequestFailedException { Status: 403, ErrorCode: "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch" } r =>
                 new(SweepsErrorKind.StoreUnavailable,
                     $"No permission to {doing} in the store '{store}' with the credential from {credentialSource} ({r.ErrorCode}). It needs read, write, list and delete on the container (the role 'Storage Blob Data Contributor', or a SAS with racwdl).", e),
             RequestFailedException { Status: 403 } r =>
                 new(SweepsErrorKind.StoreUnavailable,
-                    $"The store '{store}' refused the credential from {credentialSource} ({r.ErrorCode ?? "403"}): a wrong or expired key or SAS, or one for another account.", e),
+                    $"The store '{store}' refused the credential from {credentialSource} ({r.ErrorCode ?? "403"}): a wrong or expired key or SAS, one for another account, or the account's firewall refusing this machine.", e),
             RequestFailedException { Status: 404, ErrorCode: "ResourceNotFound" or "AccountNotFound" or null } =>
                 new(SweepsErrorKind.StoreUnavailable, $"The storage account of the store '{store}' does not exist (or is not a blob endpoint).", e),
             RequestFailedException { Status: 409, ErrorCode: "BlockCountExceedsLimit" } =>
@@ -78,10 +81,18 @@ internal static class BlobFaults
     {
         AggregateException { InnerExceptions.Count: > 0 } a => Reason(a.InnerExceptions[^1]),
         RequestFailedException { Status: > 0 } r => $"{r.Status} {r.ErrorCode}",
-        { InnerException: SocketException s } => s.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : s.Message,
+        _ when Socket(e) is { } s => s.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : s.Message,
         { InnerException: { } inner } => FirstLine(inner.Message),
         _ => FirstLine(e.Message),
     };
+
+    // The socket error under the SDK's and HttpClient's wrappings, if there is one.
+    static SocketException? Socket(Exception? e)
+    {
+        for (; e is not null; e = e is AggregateException { InnerExceptions.Count: > 0 } a ? a.InnerExceptions[^1] : e.InnerException)
+            if (e is SocketException s) return s;
+        return null;
+    }
 
     // The SDK's messages run to many lines of headers; the first says what happened.
     static string FirstLine(string message) => message.Split('\n')[0].Trim();

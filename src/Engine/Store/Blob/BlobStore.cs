@@ -20,6 +20,7 @@ namespace Sweeps.Engine.Store.Blob;
 public sealed class BlobStore : IStoreBackend
 {
     internal const string Prefix = "sweeps/";
+    const string CreatedKey = "created";
 
     public BlobStore(string location, StoreOptions? options = null) =>
         Container = new BlobContainer(BlobLocation.Parse(location), options ?? StoreOptions.Default);
@@ -43,7 +44,9 @@ public sealed class BlobStore : IStoreBackend
         var journal = Container.Append(JournalName(id));
         return Container.Run("create a sweep", () =>
         {
-            try { journal.Create(new AppendBlobCreateOptions { Conditions = new() { IfNoneMatch = ETag.All } }); }
+            // Its creation time to the millisecond (the service keeps whole seconds), for listing sweeps oldest first.
+            var created = new Dictionary<string, string> { [CreatedKey] = first.Time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
+            try { journal.Create(new AppendBlobCreateOptions { Conditions = new() { IfNoneMatch = ETag.All }, Metadata = created }); }
             catch (RequestFailedException e) when (e.Status is 409 or 412) { } // there already: ours (an answer lost), another's, or a creation that died
             try
             {
@@ -65,11 +68,15 @@ public sealed class BlobStore : IStoreBackend
         var sweeps = new List<(DateTimeOffset Created, string Id)>();
         try
         {
-            foreach (var item in Container.Client.GetBlobsByHierarchy(BlobTraits.None, BlobStates.None, "/", Prefix, default))
+            foreach (var item in Container.Client.GetBlobsByHierarchy(BlobTraits.Metadata, BlobStates.None, "/", Prefix, default))
             {
                 if (!item.IsBlob || !item.Blob.Name.EndsWith(".journal", StringComparison.Ordinal) || item.Blob.Properties.ContentLength is not > 0) continue;
                 var id = item.Blob.Name[Prefix.Length..^".journal".Length];
-                if (StoreIds.IsValid(id)) sweeps.Add((item.Blob.Properties.CreatedOn ?? DateTimeOffset.MaxValue, id));
+                if (!StoreIds.IsValid(id)) continue;
+                var created = item.Blob.Metadata?.TryGetValue(CreatedKey, out var text) == true
+                    && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+                    ? t : item.Blob.Properties.CreatedOn ?? DateTimeOffset.MaxValue;
+                sweeps.Add((created, id));
             }
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.ContainerNotFound) { } // no sweep made yet
