@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Sweeps.Engine.Store;
 
@@ -52,4 +53,65 @@ public sealed class BlobStoreContract : StoreContract
     }
 
     public override void Dispose() => BlobTestServer.Drop(_container);
+}
+
+/// <summary>
+/// An Azurite of a test's own (the program build/services/azurite.ps1 installed), on a free port with its data in a
+/// folder, to stop and start again while agents work.
+/// </summary>
+public sealed class OwnAzurite : IDisposable
+{
+    readonly TempStore _data = new();
+    Process? _process;
+
+    public OwnAzurite()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        Port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        Start();
+    }
+
+    public int Port { get; }
+
+    public string Account => $"http://127.0.0.1:{Port}/devstoreaccount1";
+
+    public void Start()
+    {
+        var bin = Environment.GetEnvironmentVariable("SWEEPS_TEST_AZURITE_BIN") ?? throw new InvalidOperationException("SWEEPS_TEST_AZURITE_BIN is not set");
+        var psi = new ProcessStartInfo(bin) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--location", _data.Root,
+                     "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--loose" })
+            psi.ArgumentList.Add(a);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            try { client.Connect("127.0.0.1", Port); return; }
+            catch (System.Net.Sockets.SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(60) && !_process.HasExited) { Thread.Sleep(100); }
+        }
+    }
+
+    /// <summary>Stops it as a restart does (SIGTERM: it saves what it holds and ends every connection).</summary>
+    public void Stop()
+    {
+        if (_process is null) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        if (!_process.WaitForExit(30_000)) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+        _process = null;
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
+        _process?.Dispose();
+        _data.Dispose();
+    }
 }
