@@ -31,7 +31,8 @@ namespace Sweeps.Host
               pause|resume|stop|cancel ID   change the sweep's state
               run SCRIPT.ps1 [ARGS...]      run a PowerShell script with the Sweeps module loaded
 
-              --store STORE                 the store: a folder or postgres://user@host/db (default: $SWEEPS_STORE, else ./.sweeps)
+              --store STORE                 the store: a folder, postgres://user@host/db, or an Azure Blob container
+                                            https://ACCOUNT.blob.core.windows.net/CONTAINER (default: $SWEEPS_STORE, else ./.sweeps)
               --help                        this text (also after a verb)
               --version                     the version
 

@@ -9,7 +9,7 @@
             Config = 'A hashtable with the keys of a W&B sweep config (method, metric, parameters, ...); nested hashtables for nested keys.'
             Name   = 'The name of the sweep; overrides the config''s name. Get-Sweep and the other cmdlets find sweeps by id or name.'
             Seed   = 'The seed of every random choice; overrides the config''s seed. Without either, a seed is drawn and recorded, so the sweep can be reproduced.'
-            Store  = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: $env:SWEEPS_STORE, else ./.sweeps.'
+            Store  = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = 'New-Sweep -Path ./sweep.yaml'; Remarks = 'Creates a sweep from a W&B sweep.yaml in ./.sweeps and returns it.' }
@@ -22,7 +22,7 @@
         Description = 'Returns every sweep in the store, or those whose id or name matches (wildcards allowed): method, metric and goal, state, how many runs, failures and the best value so far.'
         Parameters  = @{
             Id    = 'Sweep ids or names; wildcards allowed. A literal that matches nothing is a SweepNotFound error.'
-            Store = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: $env:SWEEPS_STORE, else ./.sweeps.'
+            Store = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = 'Get-Sweep'; Remarks = 'Lists the sweeps in ./.sweeps.' }
@@ -55,7 +55,7 @@
             HeartbeatTimeoutSeconds = 'A running run whose agent has sent no heartbeat for this long is marked crashed. Default 60.'
             MaxConsecutiveFailures  = 'Stops the agent after this many failed runs in a row (0: never). Default 5. The agent also stops when its first 3 runs all fail within a minute.'
             ExitWhenIdle            = 'Exits when the sweep is paused (Suspend-Sweep) instead of waiting for Resume-Sweep.'
-            Store                   = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            Store                   = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = "New-Sweep ./sweep.yaml | Start-SweepAgent -Count 20 -ScriptBlock {`n    param(`$Run)`n    foreach (`$epoch in 1..10) {`n        `$loss = Invoke-Training -LearningRate `$Run.Config.lr -Epoch `$epoch`n        Write-SweepMetric @{ epoch = `$epoch; loss = `$loss }`n    }`n}"; Remarks = 'Runs 20 runs of a training function defined in your session, logging one history row per epoch.' }
@@ -81,7 +81,7 @@
         Description = 'Returns every run of the sweep with SweepId, Id, Number, State, each parameter (nested ones by dotted name, such as optimizer.lr), each summary metric, Runtime (seconds), Created and Error as properties, so Sort-Object, Where-Object, Format-Table and Export-Csv work directly.'
         Parameters  = @{
             Sweep = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
-            Store = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            Store = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
             State = 'Only runs in these states: pending, running, finished, failed, crashed, killed.'
             Top   = 'Only the N best runs by the sweep''s metric and goal (runs that logged no value of the metric are left out).'
             Best  = 'Only the best run by the sweep''s metric and goal.'
@@ -98,7 +98,7 @@
         Parameters  = @{
             Sweep = 'The sweep: an id, a name, or a sweep object (binds SweepId from result objects on the pipeline).'
             Id    = 'Run ids; wildcards allowed. All runs when omitted.'
-            Store = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: $env:SWEEPS_STORE, else ./.sweeps.'
+            Store = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = '(Get-SweepRun k3x9q2ab -Id 5gngexhw).History | Format-Table epoch, loss'; Remarks = 'The learning curve of one run.' }
@@ -111,7 +111,7 @@
         Parameters  = @{
             Sweep    = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
             PassThru = 'Writes the sweep after the change.'
-            Store    = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            Store    = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = 'Suspend-Sweep k3x9q2ab'; Remarks = 'Pauses the sweep; its agents wait.' }
@@ -124,7 +124,7 @@
         Parameters  = @{
             Sweep    = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
             PassThru = 'Writes the sweep after the change.'
-            Store    = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            Store    = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = 'Resume-Sweep k3x9q2ab'; Remarks = 'Waiting agents start runs again.' }
@@ -138,7 +138,7 @@
             Sweep    = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
             Cancel   = 'Cancels the sweep: running runs are killed as well.'
             PassThru = 'Writes the sweep after the change.'
-            Store    = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            Store    = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = 'Stop-Sweep k3x9q2ab'; Remarks = 'No new runs; the running ones finish.' }
@@ -151,7 +151,7 @@
         Parameters  = @{
             Sweep = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
             Force = 'Removes the sweep even while an agent is working on it.'
-            Store = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            Store = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = 'Remove-Sweep k3x9q2ab'; Remarks = 'Asks, then deletes the sweep.' }
@@ -163,7 +163,7 @@
         Description = 'One object per searchable parameter, the most important first: Importance is the parameter''s share of the impurity importance of a random forest trained to predict the metric from the parameters (W&B''s method; categorical parameters included; all of a sweep''s importances sum to 1), Correlation the Pearson correlation of its value with the metric (empty for categorical parameters). Computed over the runs with a value of the metric, in any state; seeded, so the same runs always give the same figures. A sweep without a metric gives a warning and no objects.'
         Parameters  = @{
             Sweep = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
-            Store = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            Store = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = 'Get-SweepParameterImportance k3x9q2ab'; Remarks = 'The table: parameter, importance, correlation, runs.' }
@@ -177,7 +177,7 @@
             Sweep = 'The sweep: an id, a name, or a sweep object on the pipeline.'
             Path  = 'The HTML file to write.'
             Force = 'Overwrites an existing file.'
-            Store = 'The store: a folder, or a PostgreSQL location (postgres://user@host/db). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
+            Store = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: the piped sweep''s store, else $env:SWEEPS_STORE, else ./.sweeps.'
         }
         Examples    = @(
             @{ Code = 'Export-SweepReport k3x9q2ab -Path report.html'; Remarks = 'Writes report.html; open it in any browser.' }
