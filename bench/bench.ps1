@@ -168,6 +168,14 @@ try {
 
     # 6. Replaying a journal of N runs (read, parse, apply): time and managed memory.
     $results.replay = @(foreach ($n in $ReplaySizes) { Measure-Replay -Runs $n -Store (Join-Path $store "replay-$n") })
+
+    # 7. The distributed stores: agent processes on PostgreSQL beside Optuna's RDB storage, and on Azure Blob (Azurite)
+    # beside the folder store; each starts its server where none is given and writes its own results beside these.
+    foreach ($storeBench in 'store_postgres.ps1', 'store_blob.ps1') {
+        Remove-Item (Join-Path $OutDir ($storeBench -replace '\.ps1$', '.md')) -ErrorAction Ignore # never an old run's figures
+        try { $null = & (Join-Path $PSScriptRoot $storeBench) -OutDir $OutDir -Configuration $Configuration }
+        catch { Write-Warning "${storeBench}: $_" }
+    }
 }
 finally {
     Remove-Item -Recurse -Force $store -ErrorAction Ignore
@@ -209,6 +217,10 @@ $(Get-Content (Join-Path $OutDir 'search.md') -Raw)
 | runs | journal MB | ms | managed MB | us/run |
 |---|---|---|---|---|
 $(($results.replay | ForEach-Object { "| $($_.runs) | $($_.journal_mb) | $($_.ms) | $($_.memory_mb) | $($_.us_per_run) |" }) -join "`n")
+
+# Distributed stores
+
+$(foreach ($part in 'store_postgres.md', 'store_blob.md') { $f = Join-Path $OutDir $part; if (Test-Path $f) { Get-Content $f -Raw } else { "($part: not measured in this run; see the warnings)`n" } })
 "@
 Set-Content (Join-Path $OutDir 'results.md') $md
 $md

@@ -30,18 +30,11 @@ $OutDir = [IO.Path]::GetFullPath($OutDir)
 $work = Join-Path ([IO.Path]::GetTempPath()) "sweeps-bench-pg-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
 New-Item -ItemType Directory -Force $work | Out-Null
 
-$worker = Join-Path $root "tests/StoreWorker/bin/$Configuration/net10.0/Sweeps.StoreWorker.dll"
-if (-not (Test-Path $worker)) { dotnet build (Join-Path $root 'tests/StoreWorker') -c $Configuration --nologo -v quiet | Out-Null }
-Add-Type -Path (Join-Path (Split-Path $worker) 'Sweeps.Engine.dll')
+. (Join-Path $PSScriptRoot 'store_workers.ps1')
+$worker = Get-StoreWorker $Configuration
 Add-Type -Path (Join-Path (Split-Path $worker) 'Npgsql.dll')
-
-$cluster = $null
-if (-not $Store) {
-    $cluster = Join-Path $work 'cluster'
-    $vars = & (Join-Path $root 'build/services/postgres.ps1') -Start -WorkDir $cluster
-    if (-not $vars) { throw 'No PostgreSQL server: give -Store, set SWEEPS_TEST_POSTGRES, or install PostgreSQL (Debian: apt-get install postgresql).' }
-    $Store = $vars.SWEEPS_TEST_POSTGRES
-}
+$cluster = if ($Store) { $null } else { Join-Path $work 'cluster' }
+if ($cluster) { $Store = Start-BenchService postgres $cluster SWEEPS_TEST_POSTGRES 'No PostgreSQL server: give -Store, set SWEEPS_TEST_POSTGRES, or install PostgreSQL (Debian: apt-get install postgresql).' }
 $server = [Npgsql.NpgsqlConnectionStringBuilder]::new($Store)
 
 function Invoke-Sql([string] $Sql, [string] $Database = $server.Database) {
@@ -50,37 +43,10 @@ function Invoke-Sql([string] $Sql, [string] $Database = $server.Database) {
     try { $c.Open(); $cmd = $c.CreateCommand(); $cmd.CommandText = $Sql; $null = $cmd.ExecuteNonQuery() } finally { $c.Dispose() }
 }
 
-function Get-Percentile([double[]] $Sorted, [double] $P) { if ($Sorted.Count) { $Sorted[[math]::Min($Sorted.Count - 1, [int][math]::Floor($P * $Sorted.Count))] } }
-
-# P StoreWorker processes on one sweep in a fresh schema.
+# P StoreWorker processes on one sweep in a fresh schema, dropped afterwards.
 function Measure-Sweeps([int] $P, [int] $PerProcess) {
     $schema = "bench_$([guid]::NewGuid().ToString('N').Substring(0, 10))"
-    $location = "$Store;Search Path=$schema"
-    $config = [Sweeps.Engine.Config.SweepConfigParser]::Parse([Sweeps.Engine.Config.YamlConfigReader]::Read("method: random`nmetric: {name: loss}`nparameters:`n  x: {min: 0.0, max: 1.0}`n"), [ref]$null)
-    $sweeps = [Sweeps.Engine.Store.SweepStore]::new($location)
-    $sweep = $sweeps.Create($config, $null, 'bench', $null)
-    try {
-        $procs = foreach ($i in 1..$P) {
-            $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-            foreach ($a in $worker, $location, $sweep.Id, '--count', "$PerProcess", '--timings', (Join-Path $work "$schema-$i.txt")) { $psi.ArgumentList.Add($a) }
-            $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
-            [Diagnostics.Process]::Start($psi)
-        }
-        $errors = 0
-        foreach ($w in $procs) {
-            $err = $w.StandardError.ReadToEndAsync(); $null = $w.StandardOutput.ReadToEnd(); $w.WaitForExit()
-            if ($w.ExitCode -ne 0) { $errors++; Write-Warning $err.Result }
-        }
-        $runs = $sweeps.Open($sweep.Id).Refresh().Runs
-        $finished = @($runs | Where-Object { $_.State -eq [Sweeps.Engine.Runs.RunState]::Finished })
-        $seconds = (($finished | ForEach-Object Ended | Measure-Object -Maximum).Maximum - ($runs | ForEach-Object Created | Measure-Object -Minimum).Minimum).TotalSeconds
-        [double[]] $ms = @(foreach ($i in 1..$P) { $f = Join-Path $work "$schema-$i.txt"; if (Test-Path $f) { Get-Content $f } }) | ForEach-Object { [double]$_ } | Sort-Object
-        [ordered]@{
-            runs = $runs.Count; runs_per_second = [math]::Round($finished.Count / $seconds, 1)
-            claim_p50_ms = [math]::Round((Get-Percentile $ms 0.50), 2); claim_p99_ms = [math]::Round((Get-Percentile $ms 0.99), 2)
-            errors = $errors; orphaned = $runs.Count - $finished.Count
-        }
-    }
+    try { Measure-StoreWorkers $worker $work -Location "$Store;Search Path=$schema" -P $P -PerProcess $PerProcess }
     finally { Invoke-Sql "DROP SCHEMA IF EXISTS $schema CASCADE" }
 }
 

@@ -71,7 +71,7 @@ Describe 'An Azure Blob store' -Skip:$noServer {
         try {
             $env:SWEEPS_STORE = $store
             $config = Join-Path $work 'host.yaml'
-            Set-Content $config "method: grid`nmetric: {name: loss}`nprogram: hello.ps1`nparameters:`n  x: {values: [1, 2, 3]}"
+            Set-Content $config "name: from-host`nmethod: grid`nmetric: {name: loss}`nprogram: hello.ps1`nparameters:`n  x: {values: [1, 2, 3]}"
             $id = (& dotnet $hostDll sweep $config | Select-Object -Last 1).Trim()
             $LASTEXITCODE | Should -Be 0
             & dotnet $hostDll agent $id *> $null

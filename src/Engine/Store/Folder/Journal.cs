@@ -25,8 +25,7 @@ public sealed class Journal(string path)
 
     long _offset;
     int _lines;
-    long _events;         // events that counted so far: the next one's sequence number
-    bool _previousCounted = true;
+    JournalSequence _sequence = new();
 
     public string Path { get; } = path;
 
@@ -88,18 +87,9 @@ public sealed class Journal(string path)
         _lines++;
         _offset += end + 1 - start;
         if (e is TornLine) return end + 1; // nothing torn before it: a late repair by a writer that lost the lock
-        if (Counts(e)) { _events++; events.Add((e, _lines)); }
+        if (_sequence.Accept(e)) events.Add((e, _lines));
         else Rejected++;
         return end + 1;
-    }
-
-    // An event counts when it was decided on exactly the events before it, and, within a change, when the change's
-    // earlier events counted too. Events from before sequence numbers always count.
-    bool Counts(JournalEvent e)
-    {
-        var counts = e.Seq is not long seq || seq == _events && (!e.ContinuesChange || _previousCounted);
-        _previousCounted = counts;
-        return counts;
     }
 
     static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim((byte)' ').Trim((byte)'\r').IsEmpty;
@@ -161,20 +151,19 @@ public sealed class Journal(string path)
     /// </summary>
     public (bool Counted, List<(JournalEvent Event, int Line)> Others) Append(IReadOnlyList<JournalEvent> events)
     {
-        var lines = events.Select((e, i) => (e with { Seq = _events + i, ContinuesChange = i > 0 }).ToUtf8()).ToList();
+        var lines = _sequence.Number(events);
         byte[] bytes = [.. lines.SelectMany(l => l.Append((byte)'\n'))];
         if (Write(bytes, "append to the journal") == _offset)
         {
             // Landed right after what was read: nothing came between, so by the rule every reader applies, it counts.
             _offset += bytes.Length;
-            _lines += lines.Count;
-            _events += lines.Count;
-            _previousCounted = true;
+            _lines += lines.Length;
+            _sequence.Appended(lines.Length);
             return (true, []);
         }
         var back = ReadNew(holdingLock: false);
-        var counted = back.Count >= lines.Count && lines.Select((l, i) => back[i].Event.ToUtf8().AsSpan().SequenceEqual(l)).All(same => same);
-        return (counted, counted ? back.Skip(lines.Count).ToList() : back);
+        var counted = back.Count >= lines.Length && lines.Select((l, i) => back[i].Event.ToUtf8().AsSpan().SequenceEqual(l)).All(same => same);
+        return (counted, counted ? back.Skip(lines.Length).ToList() : back);
     }
 
     long? Write(byte[] bytes, string doing)

@@ -50,8 +50,7 @@ public sealed class InMemoryStore(TimeProvider? time = null) : IStoreBackend
     {
         readonly Data _data = data;
         int _read;       // journal lines read
-        long _counted;   // events that counted: the next one's sequence number
-        bool _previousCounted = true;
+        JournalSequence _sequence = new();
 
         public string SweepId => id;
         public string Location => location;
@@ -65,17 +64,13 @@ public sealed class InMemoryStore(TimeProvider? time = null) : IStoreBackend
                 for (; _read < _data.Journal.Count; _read++)
                 {
                     var e = JournalEvent.Parse(_data.Journal[_read]);
-                    var counts = e.Seq is not long seq || seq == _counted && (!e.ContinuesChange || _previousCounted);
-                    _previousCounted = counts;
-                    if (!counts) continue;
-                    _counted++;
-                    events.Add((e, _read + 1));
+                    if (_sequence.Accept(e)) events.Add((e, _read + 1));
                 }
             }
             return events;
         }
 
-        public void Rewind() => (_read, _counted, _previousCounted) = (0, 0, true);
+        public void Rewind() => (_read, _sequence) = (0, new JournalSequence());
 
         public IExclusiveChange BeginChange(CancellationToken cancel)
         {
@@ -93,11 +88,9 @@ public sealed class InMemoryStore(TimeProvider? time = null) : IStoreBackend
                 lock (sweep._data.Journal)
                 {
                     if (sweep._data.Journal.Count != sweep._read) return (false, []);
-                    for (var i = 0; i < events.Count; i++)
-                        sweep._data.Journal.Add((events[i] with { Seq = sweep._counted + i, ContinuesChange = i > 0 }).ToUtf8());
+                    sweep._data.Journal.AddRange(sweep._sequence.Number(events));
                     sweep._read += events.Count;
-                    sweep._counted += events.Count;
-                    sweep._previousCounted = true;
+                    sweep._sequence.Appended(events.Count);
                 }
                 return (true, []);
             }

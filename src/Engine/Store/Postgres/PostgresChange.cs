@@ -95,7 +95,7 @@ internal sealed class PostgresChange : IExclusiveChange
 
     public (bool Counted, List<(JournalEvent Event, int Line)> Others) Append(IReadOnlyList<JournalEvent> events)
     {
-        var lines = events.Select((e, i) => (e with { Seq = _sweep.Counted + i, ContinuesChange = i > 0 }).ToUtf8()).ToArray();
+        var lines = _sweep.Sequence.Number(events);
         var retry = Retry("append to the journal");
         while (true)
         {

@@ -14,8 +14,7 @@ namespace Sweeps.Engine.Store.Postgres;
 internal sealed class PostgresSweep(PostgresStore store, string id) : ISweepBackend
 {
     long _nextRow;      // the seq of the next journal row to read
-    long _counted;      // events that counted so far: the sequence number of the next one
-    bool _previousCounted = true;
+    JournalSequence _sequence = new();
     PostgresChange? _change;
 
     public string SweepId => id;
@@ -24,7 +23,7 @@ internal sealed class PostgresSweep(PostgresStore store, string id) : ISweepBack
 
     internal PostgresStore Store => store;
     internal long NextRow => _nextRow;
-    internal long Counted => _counted;
+    internal JournalSequence Sequence => _sequence;
 
     public List<(JournalEvent Event, int Line)> ReadEvents(bool exclusive)
     {
@@ -80,11 +79,7 @@ internal sealed class PostgresSweep(PostgresStore store, string id) : ISweepBack
             catch (FormatException problem) { throw Corrupt(seq, problem.Message); }
             _nextRow++;
             if (e is TornLine) continue; // never written here; a journal moved from a folder may hold one
-            var counts = e.Seq is not long s || s == _counted && (!e.ContinuesChange || _previousCounted);
-            _previousCounted = counts;
-            if (!counts) continue;
-            _counted++;
-            events.Add((e, (int)seq + 1));
+            if (_sequence.Accept(e)) events.Add((e, (int)seq + 1));
         }
         return events;
     }
@@ -93,14 +88,13 @@ internal sealed class PostgresSweep(PostgresStore store, string id) : ISweepBack
     internal void Appended(int count)
     {
         _nextRow += count;
-        _counted += count;
-        _previousCounted = true;
+        _sequence.Appended(count);
     }
 
     SweepsException Corrupt(long seq, string what) =>
         new(SweepsErrorKind.StoreCorrupt, $"{Location}, event {seq}: {what}. The journal is damaged; nothing was changed. Repair that row of {store.Tables.Events} by hand (every other row is intact).");
 
-    public void Rewind() => (_nextRow, _counted, _previousCounted) = (0, 0, true);
+    public void Rewind() => (_nextRow, _sequence) = (0, new JournalSequence());
 
     public IExclusiveChange BeginChange(CancellationToken cancel) => _change = new PostgresChange(this, cancel);
 
