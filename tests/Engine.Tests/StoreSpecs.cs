@@ -196,3 +196,29 @@ public sealed class StoreSpecs : IDisposable
         }
     }
 }
+
+/// <summary>A handle that met a damaged line keeps nothing half read: once the line is repaired it reads the journal whole.</summary>
+public sealed class DamagedReadSpecs : IDisposable
+{
+    readonly TempStore _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Events_before_a_damaged_line_are_not_lost_to_a_handle_that_read_them()
+    {
+        var sweep = _temp.Create("method: grid\nmetric: {name: loss}\nparameters:\n  a: {values: [1, 2, 3]}\n");
+        sweep.Claim("agent-1");
+        var watcher = _temp.Store.Open(sweep.Id);
+        Assert.Single(watcher.Refresh().Runs);
+        var journal = sweep.Folder().JournalPath;
+        var good = File.ReadAllText(journal);
+        sweep.Claim("agent-1"); // a line the watcher has not read yet
+        File.AppendAllText(journal, "{\"e\":\"run_ended\",\"t\":\"2026\n{\"e\":\"x\"}\n"); // then a damaged one, with no repair after it
+        Assert.Equal(SweepsErrorKind.StoreCorrupt, Assert.Throws<SweepsException>(() => watcher.Refresh()).Kind);
+        var lines = File.ReadAllLines(journal);
+        File.WriteAllLines(journal, lines.Take(lines.Length - 2)); // repaired by hand
+        Assert.Equal(2, watcher.Refresh().Runs.Count);
+        Assert.StartsWith(good, File.ReadAllText(journal));
+    }
+}

@@ -177,7 +177,14 @@ public sealed class SweepHandle
 
     void CatchUp(bool exclusive)
     {
-        foreach (var (e, line) in Backend.ReadEvents(exclusive)) _state.Apply(e, line, Location);
+        List<(JournalEvent Event, int Line)> events;
+        try { events = Backend.ReadEvents(exclusive); }
+        catch
+        {
+            Reset(); // a read cut short (a damaged line) may have passed events it never returned: replay afresh next time
+            throw;
+        }
+        foreach (var (e, line) in events) _state.Apply(e, line, Location);
     }
 
     // Applied to the state at once (later decisions in the same change see them), written when the change ends.

@@ -32,7 +32,7 @@ internal sealed class BlobChange : IExclusiveChange
     void TakeLease()
     {
         var lease = _sweep.Journal.GetBlobLeaseClient();
-        var retry = Container.Retry("take the journal's lease (another agent holds it)", _cancel);
+        var retry = Container.Turn("take the journal's lease (another agent holds it)", _cancel);
         while (true)
         {
             try
@@ -54,7 +54,7 @@ internal sealed class BlobChange : IExclusiveChange
         if (block.Length > MaxBlock)
             throw new SweepsException(SweepsErrorKind.StoreFull,
                 $"{_sweep.Location}: one change of {block.Length / 1024} KiB is more than an append blob takes at once ({MaxBlock / 1024 / 1024} MiB); nothing was changed.");
-        var at = _sweep.Offset;
+        var at = _sweep.End;
         var retry = Container.Retry("append to the journal", _cancel);
         while (true)
         {
@@ -65,6 +65,7 @@ internal sealed class BlobChange : IExclusiveChange
                 {
                     Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = at, LeaseId = _lease?.LeaseId },
                 });
+                _sweep.Took(block);
                 _sweep.Appended(block.Length, lines.Length);
                 return (true, []);
             }
@@ -102,9 +103,10 @@ internal sealed class BlobChange : IExclusiveChange
         }
         if (tail is null) throw _sweep.Removed();
         if (tail.Length == 0) return null;
+        _sweep.Took(tail); // the journal from where the change was to land: kept either way
         if (tail.Length < block.Length || !tail.AsSpan(0, block.Length).SequenceEqual(block)) return NotCounted();
         _sweep.Appended(block.Length, count);
-        return (true, _sweep.Accept(tail[block.Length..]));
+        return (true, _sweep.Replay());
     }
 
     public void Dispose()

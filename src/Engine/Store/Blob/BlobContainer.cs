@@ -69,7 +69,10 @@ internal sealed class BlobContainer
 
     public void Run(string doing, Action work, CancellationToken cancel = default) => Run(doing, () => { work(); return 0; }, cancel);
 
-    public Backoff Retry(string doing, CancellationToken cancel = default) => new(this, doing, Options.LockTimeout, cancel);
+    public Backoff Retry(string doing, CancellationToken cancel = default) => new(this, doing, Options.LockTimeout, cancel, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
+
+    /// <summary>Waits for another agent's lease: held for milliseconds, so looked at again soon (20 ms growing to 400 ms).</summary>
+    public Backoff Turn(string doing, CancellationToken cancel = default) => new(this, doing, Options.LockTimeout, cancel, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(400));
 
     /// <summary>Makes the container where it is missing (once per process).</summary>
     public void Make()
@@ -117,13 +120,14 @@ internal sealed class BlobContainer
     }
 
     /// <summary>
-    /// Tries again with growing waits (50 ms doubling to 2 s, with jitter so agents do not come back in step) while the
-    /// failures are transient and the time allowed lasts; otherwise throws the store error.
+    /// Tries again with growing waits (doubling from <paramref name="first"/> to <paramref name="longest"/>, with jitter
+    /// so agents do not come back in step) while the failures are transient and the time allowed lasts; otherwise
+    /// throws the store error.
     /// </summary>
-    public sealed class Backoff(BlobContainer container, string doing, TimeSpan bound, CancellationToken cancel)
+    public sealed class Backoff(BlobContainer container, string doing, TimeSpan bound, CancellationToken cancel, TimeSpan first, TimeSpan longest)
     {
         readonly Stopwatch _clock = Stopwatch.StartNew();
-        TimeSpan _delay = TimeSpan.FromMilliseconds(50);
+        TimeSpan _delay = first;
 
         public TimeSpan Remaining => bound - _clock.Elapsed;
 
@@ -143,7 +147,7 @@ internal sealed class BlobContainer
                     ? new SweepsException(SweepsErrorKind.LockTimeout, $"Cannot {doing} in the store '{container.Display}': gave up after {_clock.Elapsed.TotalSeconds:0} s.")
                     : BlobFaults.Unavailable(last, doing, container.Display, _clock.Elapsed);
             if (cancel.WaitHandle.WaitOne(wait)) cancel.ThrowIfCancellationRequested();
-            _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, longest.Ticks));
         }
     }
 }

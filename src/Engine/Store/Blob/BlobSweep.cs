@@ -15,8 +15,11 @@ internal sealed class BlobSweep : ISweepBackend
 {
     readonly BlobStore _store;
     readonly AppendBlobClient _journal;
-    long _offset;  // bytes of the journal read
-    int _lines;    // lines of the journal read
+    // The journal's bytes fetched so far. A journal is only ever appended to, so a handle that must replay it afresh
+    // (a change that did not count) replays these and fetches only what is new, never the whole journal again.
+    readonly MemoryStream _fetched = new();
+    long _offset;  // bytes of the journal replayed
+    int _lines;    // lines of the journal replayed
     JournalSequence _sequence = new();
     long _leaseUntil; // Environment.TickCount64 until which changes take the journal's lease first
 
@@ -33,11 +36,18 @@ internal sealed class BlobSweep : ISweepBackend
 
     internal BlobContainer Container => _store.Container;
     internal AppendBlobClient Journal => _journal;
-    internal long Offset => _offset;
+    /// <summary>Where the journal ended when it was last read: where a change's append must land.</summary>
+    internal long End => _fetched.Length;
     internal JournalSequence Sequence => _sequence;
 
-    public List<(JournalEvent Event, int Line)> ReadEvents(bool exclusive) =>
-        Accept(Container.Run("read the journal", () => Download(_journal, _offset) ?? throw Removed()));
+    public List<(JournalEvent Event, int Line)> ReadEvents(bool exclusive)
+    {
+        Took(Container.Run("read the journal", () => Download(_journal, End) ?? throw Removed()));
+        return Replay();
+    }
+
+    /// <summary>Keeps bytes read from the journal at <see cref="End"/>.</summary>
+    internal void Took(byte[] bytes) => _fetched.Write(bytes);
 
     /// <summary>
     /// The bytes of a blob from <paramref name="from"/> (at most <paramref name="length"/> of them), empty when it has
@@ -58,21 +68,20 @@ internal sealed class BlobSweep : ISweepBackend
         new(SweepsErrorKind.SweepNotFound, $"Sweep '{SweepId}' is no longer in the store '{_store.Location}' (it was removed).");
 
     /// <summary>
-    /// Takes in journal bytes read from the offset, whole lines only (an append is all or nothing, so a line without
-    /// its newline is one being written by hand, left for later), by the sequence rule every store applies.
+    /// Replays the fetched bytes not replayed yet, whole lines only (an append is all or nothing, so a line without its
+    /// newline is one being written by hand, left for later), by the sequence rule every store applies.
     /// </summary>
-    internal List<(JournalEvent Event, int Line)> Accept(byte[] bytes)
+    internal List<(JournalEvent Event, int Line)> Replay()
     {
         var events = new List<(JournalEvent, int)>();
-        var at = 0;
-        while (at < bytes.Length)
+        var bytes = _fetched.GetBuffer().AsSpan(0, (int)_fetched.Length);
+        while (_offset < bytes.Length)
         {
-            var end = Array.IndexOf(bytes, (byte)'\n', at);
+            var end = bytes[(int)_offset..].IndexOf((byte)'\n');
             if (end < 0) break;
-            var line = bytes.AsSpan(at, end - at);
-            at = end + 1;
+            var line = bytes.Slice((int)_offset, end);
             _lines++;
-            _offset += line.Length + 1;
+            _offset += end + 1;
             if (line.Trim((byte)' ').Trim((byte)'\r').IsEmpty) continue;
             JournalEvent e;
             try { e = JournalEvent.Parse(line); }
@@ -87,7 +96,10 @@ internal sealed class BlobSweep : ISweepBackend
         return events;
     }
 
-    /// <summary>The caller's own change, <paramref name="count"/> events in <paramref name="bytes"/> bytes, landed right after what it had read.</summary>
+    /// <summary>
+    /// The caller's own change, <paramref name="count"/> events in <paramref name="bytes"/> bytes, landed right after
+    /// what it had replayed (and those bytes are fetched).
+    /// </summary>
     internal void Appended(int bytes, int count)
     {
         _offset += bytes;
