@@ -113,6 +113,9 @@ Describe 'docs/pipelines/azure-pipelines-blob.yml' -Skip:$noAzurite {
     It 'does the same on hosted agents with an Azure Blob store, signed in with a SAS that is never printed' {
         $blob = New-BlobExampleEnvironment
         $output = Test-AzureExample 'azure-pipelines-blob.yml' $blob
+        $yaml = Read-Yaml (Join-Path $repo 'docs/pipelines/azure-pipelines-blob.yml')
+        $yaml['pool']['vmImage'] | Should -Be 'ubuntu-latest' # Microsoft-hosted
+        @($yaml['stages'] | ForEach-Object { $_['jobs'] } | Where-Object { $_.ContainsKey('pool') -and $_['pool']['vmImage'] -like 'windows-*' }) | Should -HaveCount 1
         ($output -join "`n") | Should -Not -BeLike "*$(([regex]'sig=[^&]+').Match($blob.AZURE_STORAGE_SAS_TOKEN).Value)*"
     }
 }
