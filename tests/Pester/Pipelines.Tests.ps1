@@ -89,7 +89,7 @@ BeforeAll {
 
     # A store in a fresh Azurite container, signed in only with a SAS for that container, as the Blob examples are.
     function New-BlobExampleEnvironment {
-        Add-Type -Path (Join-Path (Split-Path $SweepsManifest) 'Azure.Storage.Blobs.dll')
+        foreach ($dll in 'Azure.Core.dll', 'Azure.Storage.Common.dll', 'Azure.Storage.Blobs.dll') { Add-Type -Path (Join-Path (Split-Path $SweepsManifest) $dll) }
         $store = "$env:SWEEPS_TEST_AZURITE/pipe-$([guid]::NewGuid().ToString('N').Substring(0, 16))"
         $key = [Azure.Storage.StorageSharedKeyCredential]::new('devstoreaccount1', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==')
         $container = [Azure.Storage.Blobs.BlobContainerClient]::new([uri]$store, $key)

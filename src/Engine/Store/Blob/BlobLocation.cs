@@ -1,6 +1,5 @@
 using System.Net;
 using Azure;
-using Azure.Core;
 using Azure.Storage;
 
 namespace Sweeps.Engine.Store.Blob;
@@ -104,7 +103,4 @@ internal sealed record BlobLocation
         throw new SweepsException(SweepsErrorKind.StoreUnavailable,
             "AZURE_STORAGE_CONNECTION_STRING has neither an AccountKey nor a SharedAccessSignature (nor UseDevelopmentStorage=true).");
     }
-
-    /// <summary>Whether a credential is a token (Entra ID) one, which the service refuses over http.</summary>
-    public static bool IsToken(object credential) => credential is TokenCredential;
 }
