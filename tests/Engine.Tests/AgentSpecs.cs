@@ -180,3 +180,37 @@ public sealed class AgentSpecs : IDisposable
         Assert.True(runs.Values.Count(r => r.State == RunState.Killed) >= 3);
     }
 }
+
+/// <summary>
+/// The agent's event collection outlives every thread that writes to it: a caller that stops listening early
+/// (<c>Select-Object -First 1</c>) or a loop that ends as the last worker finishes must never meet it disposed. A
+/// failure here is an unhandled exception on a background thread, which ends the test process (it ended pwsh before).
+/// </summary>
+public sealed class AgentShutdownStress
+{
+    sealed class InstantLauncher : IRunLauncher
+    {
+        public RunOutcome Launch(RunContext run, CancellationToken cancel)
+        {
+            run.Log(new Dictionary<string, object?> { ["loss"] = 1.0 });
+            return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped") : RunOutcome.Finished;
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Stopping_early_or_ending_as_the_last_worker_ends_never_meets_a_disposed_collection()
+    {
+        await Task.Yield();
+        var store = new SweepStore(new Store.InMemory.InMemoryStore());
+        var config = Configs.Parse("method: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
+        for (var i = 0; i < 300; i++)
+        {
+            var sweep = store.Create(config);
+            var first = new SweepAgent(sweep, new InstantLauncher(), new AgentOptions { ThrottleLimit = 3 }).Run(default).OfType<RunCompleted>().Take(1).ToList();
+            Assert.Single(first);
+            var whole = new SweepAgent(sweep, new InstantLauncher(), new AgentOptions { Count = 1 }).Run(default).OfType<RunCompleted>().ToList();
+            Assert.Single(whole);
+        }
+        await Task.Delay(200); // a late write on a background thread would end the process meanwhile
+    }
+}

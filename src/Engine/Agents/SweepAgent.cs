@@ -76,7 +76,10 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
             }
         }) { IsBackground = true, Name = "sweeps-agent-worker" }).ToList();
         workers.ForEach(w => w.Start());
-        new Thread(() => { workers.ForEach(w => w.Join()); events.CompleteAdding(); }) { IsBackground = true }.Start();
+        // The one writer of the collection's end. It is joined before the collection is disposed, so nothing (not even
+        // CompleteAdding still returning) ever touches it disposed, however the caller stops listening.
+        var completer = new Thread(() => { workers.ForEach(w => w.Join()); events.CompleteAdding(); }) { IsBackground = true, Name = "sweeps-agent-end" };
+        completer.Start();
         try
         {
             foreach (var e in events.GetConsumingEnumerable()) yield return e;
@@ -85,7 +88,7 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         {
             // The caller may stop listening early: stop the workers and let them record how their runs ended.
             stop.Cancel();
-            workers.ForEach(w => w.Join());
+            completer.Join();
         }
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
