@@ -43,4 +43,26 @@ Describe 'Export-SweepReport' {
         ([regex]::Matches($dom, 'class="main-svg"')).Count | Should -BeGreaterOrEqual 3
         $dom | Should -Match '<td>\d+ \([a-z0-9]{8}\)</td>'   # the best-runs table
     }
+
+    It 'shows hostile values as text and runs none of them, in headless Chromium' {
+        if (-not $chromium) { Set-ItResult -Skipped -Because 'Chromium is not installed (.ci/run installs it)' ; return }
+        # Each value would set data-pwned on the body if the page ever read it as markup or script.
+        $img = '<img src=x onerror="document.body.dataset.pwned=1">'
+        $hostile = New-Sweep -Store $store -Name "<script>document.body.dataset.pwned=2</script>" -Config @{
+            method = 'grid'; metric = @{ name = "loss<svg onload=`"document.body.dataset.pwned=3`">" }
+            parameters = @{ opt = @{ values = @($img, 'adam') }; lr = @{ values = @(0.1) } } # names are checked: letters, digits, _ . -
+        }
+        $null = $hostile | Start-SweepAgent -Store $store -ScriptBlock {
+            param($Run) @{ "loss<svg onload=`"document.body.dataset.pwned=3`">" = 1.5 }
+        }
+        $path = (Export-SweepReport $hostile -Store $store -Path (Join-Path $TestDrive 'hostile.html') -Force).FullName
+        $profile = Join-Path $TestDrive 'chromium-profile-hostile'
+        $dom = & $chromium.Source --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking `
+            --disable-component-update --disable-sync "--user-data-dir=$profile" --virtual-time-budget=10000 --dump-dom "file://$path" 2>$null | Out-String
+        $dom -match 'data-rendered="charts"' | Should -BeTrue
+        [regex]::Match($dom, 'data-pwned="\d"').Value | Should -BeNullOrEmpty -Because 'no value may run as script'
+        $dom -match 'data-error=' | Should -BeFalse
+        $dom | Should -Match ([regex]::Escape('<td>&lt;img src=x onerror="document.body.dataset.pwned=1"&gt;</td>')) # shown, as text
+        $dom | Should -Match ([regex]::Escape('<th>loss&lt;svg onload="document.body.dataset.pwned=3"&gt;</th>'))
+    }
 }

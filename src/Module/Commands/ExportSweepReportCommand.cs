@@ -31,7 +31,7 @@ public sealed class ExportSweepReportCommand : SweepTargetCmdlet
                 return;
             }
             if (!ShouldProcess(target, $"Write the report of sweep {handle.Id}")) return;
-            var html = Template.Replace("/*DATA*/", ReportData.Build(handle).Replace("</", "<\\/"))
+            var html = Template.Replace("/*DATA*/", ReportData.Build(handle).Replace("</", "<\\/").Replace("<!--", "<\\!--"))
                                .Replace("/*PLOTLY*/", Plotly.Replace("</script", "<\\/script"));
             File.WriteAllText(target, html);
             WriteObject(new FileInfo(target));
