@@ -11,7 +11,7 @@ namespace Sweeps.Host
     /// <summary>Exit codes a pipeline can rely on.</summary>
     static class ExitCode
     {
-        public const int Ok = 0, Error = 1, Usage = 2, FailedRuns = 3, InvalidConfig = 4, UnknownSweep = 5;
+        public const int Ok = 0, Error = 1, Usage = 2, FailedRuns = 3, InvalidConfig = 4, UnknownSweep = 5, Interrupted = 130;
     }
 
     static class Cli
@@ -36,7 +36,8 @@ namespace Sweeps.Host
               --help                        this text (also after a verb)
               --version                     the version
 
-            exit codes: 0 ok, 1 error, 2 usage, 3 failed runs (with --fail-on-failed-runs), 4 invalid config, 5 unknown sweep
+            exit codes: 0 ok, 1 error, 2 usage, 3 failed runs (with --fail-on-failed-runs), 4 invalid config, 5 unknown sweep,
+                        130 stopped by Ctrl+C or SIGTERM (running runs ended and recorded as killed)
             """;
 
         public static int Run(string[] argv)
@@ -143,9 +144,24 @@ namespace Sweeps.Host
             if (_store is not null && cmdlet != "Test-SweepConfig") ps.AddParameter("Store", _store);
             ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index].MessageData);
             ps.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine("warning: " + ps.Streams.Warning[e.Index].Message);
-            LastOutput = ps.Invoke().ToList();
-            foreach (var line in Render(LastOutput, format, select, columns)) Console.WriteLine(line);
+            var output = new PSDataCollection<PSObject>();
+            using (var interruption = new Interruption(ps))
+            {
+                try { ps.Invoke(null, output); }
+                catch (PipelineStoppedException) when (interruption.Happened) { }
+                LastOutput = output.ToList();
+                foreach (var line in Render(LastOutput, format, select, columns)) Console.WriteLine(line);
+                if (interruption.Happened) return Stopped(ps);
+            }
             return Errors(ps);
+        }
+
+        // What an interrupted verb leaves: its errors, then one line, and 130 (128 + SIGINT), as shells report it.
+        static int Stopped(PowerShell ps)
+        {
+            Errors(ps);
+            Console.Error.WriteLine("sweeps: stopped by the user");
+            return ExitCode.Interrupted;
         }
 
         public int Script(string path, string[] args)
@@ -159,16 +175,23 @@ namespace Sweeps.Host
             ps.AddCommand("Out-String").AddParameter("Stream");
             ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index].MessageData);
             ps.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine("warning: " + ps.Streams.Warning[e.Index].Message);
+            using var interruption = new Interruption(ps);
+            var output = new PSDataCollection<PSObject>();
+            output.DataAdded += (_, e) => Console.WriteLine(output[e.Index]);
             try
             {
-                foreach (var line in ps.Invoke()) Console.WriteLine(line);
+                ps.Invoke(null, output);
+            }
+            catch (PipelineStoppedException) when (interruption.Happened)
+            {
+                return Stopped(ps);
             }
             catch (RuntimeException e)
             {
                 Console.Error.WriteLine($"sweeps: error: {e.Message}");
                 return ExitCode.Error;
             }
-            return Errors(ps);
+            return interruption.Happened ? Stopped(ps) : Errors(ps);
         }
 
         IEnumerable<string> Render(List<PSObject> output, string? format, string? select, string[]? columns)

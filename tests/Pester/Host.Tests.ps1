@@ -91,6 +91,25 @@ Describe 'the sweeps host' {
         (Invoke-Sweeps --store $store agent $id --fail-on-failed-runs).Code | Should -Be 3
     }
 
+    It 'on <Signal>, ends its running runs as killed, records them, says so and exits 130' -ForEach @(@{ Signal = 'INT' }, @{ Signal = 'TERM' }) {
+        $store2 = Join-Path $work "signal-$Signal"
+        Set-Content (Join-Path $work 'slow.sh') 'echo started; sleep 30'
+        Set-Content (Join-Path $work 'slow.yaml') "method: grid`nprogram: slow.sh`ncommand: [bash, '`${program}']`nparameters:`n  x: {values: [1, 2, 3, 4]}`n"
+        $id = (Invoke-Sweeps --store $store2 sweep slow.yaml).Out[-1].Trim()
+        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in $hostDll, '--store', $store2, 'agent', $id, '--throttle', '2') { $psi.ArgumentList.Add($a) }
+        $psi.WorkingDirectory = $work; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+        $p = [Diagnostics.Process]::Start($psi)
+        $err = $p.StandardError.ReadToEndAsync(); $out = $p.StandardOutput.ReadToEndAsync()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (@(Get-SweepResult -Sweep $id -Store $store2 -ErrorAction Ignore | Where-Object State -EQ 'running').Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        kill "-$Signal" $p.Id
+        $p.WaitForExit(30000) | Should -BeTrue
+        $p.ExitCode | Should -Be 130
+        $err.Result | Should -BeLike '*sweeps: stopped by the user*'
+        @(Get-SweepResult -Sweep $id -Store $store2).State | Should -Be @('killed', 'killed')
+    }
+
     It 'runs a PowerShell script with the module loaded, so scriptblock training works too' {
         Set-Content (Join-Path $work 'train-sb.ps1') @'
 param($Runs)
