@@ -191,7 +191,10 @@ namespace Sweeps.Host
                 Console.Error.WriteLine($"sweeps: error: {e.Message}");
                 return ExitCode.Error;
             }
-            return interruption.Happened ? Stopped(ps) : Errors(ps);
+            if (interruption.Happened) return Stopped(ps);
+            var errors = Errors(ps);
+            // `exit N` in the script, as pwsh -File reports it: a program run by an agent that exits 3 has failed.
+            return _runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int code && code != 0 ? code : errors;
         }
 
         IEnumerable<string> Render(List<PSObject> output, string? format, string? select, string[]? columns)

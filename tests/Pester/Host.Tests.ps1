@@ -110,6 +110,23 @@ Describe 'the sweeps host' {
         @(Get-SweepResult -Sweep $id -Store $store2).State | Should -Be @('killed', 'killed')
     }
 
+    It 'passes on the exit code of a script, and a .ps1 program that exits non-zero is a failed run' {
+        Set-Content (Join-Path $work 'exit7.ps1') '"about to fail"; exit 7'
+        $r = Invoke-Sweeps run exit7.ps1
+        $r.Code | Should -Be 7
+        $r.Out | Should -Contain 'about to fail'
+        Set-Content (Join-Path $work 'ok.ps1') '"fine"'
+        (Invoke-Sweeps run ok.ps1).Code | Should -Be 0
+        Set-Content (Join-Path $work 'exit3.ps1') 'param([Parameter(ValueFromRemainingArguments)] $Rest); Add-Content -LiteralPath $env:SWEEPS_METRICS_FILE -Value ''{"loss": 1}''; exit 3'
+        Set-Content (Join-Path $work 'exit3.yaml') "method: grid`nmetric: {name: loss}`nprogram: exit3.ps1`nparameters:`n  x: {values: [1]}`n"
+        $store3 = Join-Path $work 'exit3-store'
+        $id = (Invoke-Sweeps --store $store3 sweep exit3.yaml).Out[-1].Trim()
+        (Invoke-Sweeps --store $store3 agent $id --fail-on-failed-runs).Code | Should -Be 3
+        $run = Get-SweepResult -Sweep $id -Store $store3
+        $run.State | Should -Be 'failed'
+        (Get-SweepRun -Sweep $id -Id $run.Id -Store $store3).ExitCode | Should -Be 3
+    }
+
     It 'runs a PowerShell script with the module loaded, so scriptblock training works too' {
         Set-Content (Join-Path $work 'train-sb.ps1') @'
 param($Runs)
@@ -145,5 +162,11 @@ Describe 'the sweeps .NET tool' {
         $id = & (Join-Path $tools 'sweeps') --store (Join-Path $TestDrive 'tool-store') sweep (Join-Path $root 'docs/pipelines/sweep.yaml')
         $LASTEXITCODE | Should -Be 0
         $id | Should -Match '^[a-z0-9]{8}$'
+        # The docs' example program is a .ps1: the installed tool runs it with itself, as users' agents do.
+        Push-Location (Join-Path $root 'docs/pipelines')
+        try { $null = & (Join-Path $tools 'sweeps') --store (Join-Path $TestDrive 'tool-store') agent $id --count 2 2>&1 }
+        finally { Pop-Location }
+        $LASTEXITCODE | Should -Be 0
+        @(Get-SweepResult -Sweep $id -Store (Join-Path $TestDrive 'tool-store')).State | Should -Be @('finished', 'finished')
     }
 }

@@ -151,10 +151,13 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
     {
         var map = new Dictionary<string, string[]>(CommandLine.Interpreters, StringComparer.OrdinalIgnoreCase);
         var process = Environment.ProcessPath ?? "pwsh";
-        // Inside the `sweeps` host (no pwsh on the machine), the host itself runs .ps1 programs: `sweeps run script.ps1`.
+        // Inside the `sweeps` host (no pwsh on the machine), the host itself runs .ps1 programs: `sweeps run script.ps1`,
+        // started as it was started: `dotnet Sweeps.Host.dll` (the build's launcher), or its own executable (an installed
+        // .NET tool's apphost), which must not be given the dll as its first argument.
         if (System.Reflection.Assembly.GetEntryAssembly() is { } entry && entry.GetName().Name == "Sweeps.Host")
         {
-            map[".ps1"] = [process, entry.Location, "run"];
+            var viaDotnet = System.IO.Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+            map[".ps1"] = viaDotnet ? [process, entry.Location, "run"] : [process, "run"];
             return map;
         }
         var psHome = SessionState.PSVariable.GetValue("PSHOME") as string ?? "";
