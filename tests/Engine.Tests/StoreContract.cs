@@ -166,6 +166,26 @@ public abstract class StoreContract : IDisposable
     }
 
     [StoreFact]
+    public void A_view_shows_the_runs_of_dead_agents_crashed_by_the_claims_rule_and_writes_nothing()
+    {
+        var sweep = Create();
+        var silent = sweep.Claim("silent-1")!;                       // never beat
+        var gone = sweep.Claim("gone-1")!;
+        sweep.Backend.Beat("gone-1", ProcessIdentity.Current with { Pid = 999_999, ProcessStart = 1 }); // a dead process here
+        var alive = sweep.Claim("alive-1")!;
+        sweep.Backend.Beat("alive-1", ProcessIdentity.Current);
+        var viewer = Store.Open(sweep.Id);
+        var shown = viewer.Observe().Runs.ToDictionary(r => r.Id);
+        Assert.Equal((RunState.Crashed, RunState.Crashed, RunState.Running), (shown[silent.Run.Id].State, shown[gone.Run.Id].State, shown[alive.Run.Id].State));
+        Assert.Contains("has no heartbeat", shown[silent.Run.Id].Error);
+        Assert.Contains("is gone", shown[gone.Run.Id].Error);
+        Assert.All(viewer.Refresh().Runs, r => Assert.Equal(RunState.Running, r.State)); // shown, not written
+        Assert.All(Store.Open(sweep.Id).Refresh().Runs, r => Assert.Equal(RunState.Running, r.State));
+        Assert.NotNull(sweep.Backend.LastBeat("gone-1"));                 // nor a heartbeat removed
+        Assert.Equal(RunState.Running, viewer.Observe(TimeSpan.FromHours(1)).Runs.Single(r => r.Id == alive.Run.Id).State);
+    }
+
+    [StoreFact]
     public void Heartbeats_are_kept_aged_on_the_stores_clock_and_forgotten()
     {
         var sweep = Create().Backend;

@@ -110,6 +110,25 @@ Describe 'the sweeps host' {
         @(Get-SweepResult -Sweep $id -Store $store2).State | Should -Be @('killed', 'killed')
     }
 
+    It 'shows the runs of an agent killed with kill -9 as crashed in every view at once' {
+        $store4 = Join-Path $work 'killed-agent'
+        Set-Content (Join-Path $work 'slow.sh') 'echo started; sleep 30'
+        Set-Content (Join-Path $work 'slow.yaml') "method: grid`nprogram: slow.sh`ncommand: [bash, '`${program}']`nparameters:`n  x: {values: [1, 2, 3, 4]}`n"
+        $id = (Invoke-Sweeps --store $store4 sweep slow.yaml).Out[-1].Trim()
+        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in $hostDll, '--store', $store4, 'agent', $id) { $psi.ArgumentList.Add($a) }
+        $psi.WorkingDirectory = $work; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+        $p = [Diagnostics.Process]::Start($psi)
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (@(Get-SweepResult -Sweep $id -Store $store4 -ErrorAction Ignore).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        kill -KILL $p.Id
+        $p.WaitForExit(10000) | Should -BeTrue
+        (Get-SweepResult -Sweep $id -Store $store4).State | Should -Be 'crashed'
+        $info = Get-Sweep -Store $store4 -Id $id
+        ($info.Running, $info.Failed) | Should -Be @(0, 1) # failed or crashed
+        ((Invoke-Sweeps --store $store4 results $id --format json).Out -join '' | ConvertFrom-Json).State | Should -Be 'crashed'
+    }
+
     It 'passes on the exit code of a script, and a .ps1 program that exits non-zero is a failed run' {
         Set-Content (Join-Path $work 'exit7.ps1') '"about to fail"; exit 7'
         $r = Invoke-Sweeps run exit7.ps1

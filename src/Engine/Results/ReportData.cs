@@ -17,8 +17,8 @@ public static class ReportData
 
     public static string Build(Store.SweepHandle sweep)
     {
-        var snapshot = sweep.Snapshot();
-        var state = sweep.Refresh();
+        var state = sweep.Observe(); // runs of dead agents shown crashed, as in every view
+        var snapshot = new Store.SweepSnapshot(state.Config, state.State, state.Runs.ToList());
         var config = snapshot.Config;
         var metric = config.Metric;
         var leaves = config.Parameters.Searchable.ToList();

@@ -51,6 +51,27 @@ public sealed class SweepHandle
         }
     }
 
+    /// <summary>
+    /// Catches up and returns the sweep as every view shows it: a run still `running` whose agent is dead, by the rule
+    /// a claim applies (<see cref="ClaimPolicy.Death"/>: its process gone, or no heartbeat for
+    /// <paramref name="heartbeatTimeout"/>, 60 s by default), is shown `crashed` with the reason, as the next claim
+    /// will record it. Nothing is written: a view needs no lock and works on a read-only store. A copy when anything
+    /// differs, so read it on any thread.
+    /// </summary>
+    public SweepState Observe(TimeSpan? heartbeatTimeout = null)
+    {
+        lock (_gate)
+        {
+            var state = Refresh();
+            var timeout = heartbeatTimeout ?? ClaimRequest.For("").HeartbeatTimeout;
+            var deaths = ClaimPolicy.AgentsToJudge(state, self: "").ToDictionary(a => a, a => ClaimPolicy.Death(a, Backend.LastBeat(a), timeout), StringComparer.Ordinal);
+            if (deaths.Values.All(why => why is null)) return state;
+            var shown = state.Copy();
+            foreach (var e in ClaimPolicy.Orphans(state, deaths, History, Backend.Now)) shown.Apply(e, -1, Location);
+            return shown;
+        }
+    }
+
     /// <summary>A run's whole history (rows a dying run left half written are left out).</summary>
     public List<Dictionary<string, object?>> History(string runId) => Backend.ReadHistory(runId).ReadNew();
 

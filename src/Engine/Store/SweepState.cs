@@ -21,6 +21,18 @@ public sealed class SweepState
     public DateTimeOffset Updated { get; private set; }
     public IReadOnlyList<RunRecord> Runs => _runs;
 
+    public SweepState() { }
+
+    // A copy to show, changed without touching the original (runs are immutable records: only the lists are copied).
+    SweepState(SweepState from)
+    {
+        _runs = [.. from._runs];
+        _index = new Dictionary<string, int>(from._index, StringComparer.Ordinal);
+        (Id, Name, Seed, Created, Config, State, StateReason, Updated) = (from.Id, from.Name, from.Seed, from.Created, from.Config, from.State, from.StateReason, from.Updated);
+    }
+
+    internal SweepState Copy() => new(this);
+
     public bool TryGetRun(string id, out RunRecord run)
     {
         run = _index.TryGetValue(id, out var i) ? _runs[i] : null!;

@@ -21,7 +21,7 @@ public sealed class GetSweepCommand : SweepsCmdlet
             try
             {
                 foreach (var (store, handle) in ResolveSweeps(item))
-                    WriteObject(SweepInfo.From(store, handle, handle.Refresh()));
+                    WriteObject(SweepInfo.From(store, handle, handle.Observe()));
             }
             catch (SweepsException e)
             {

@@ -18,7 +18,7 @@ public sealed class GetSweepParameterImportanceCommand : SweepTargetCmdlet
         {
             foreach (var (_, handle) in ResolveSweeps(Sweep))
             {
-                var state = handle.Refresh();
+                var state = handle.Observe();
                 if (state.Config.Metric is null)
                 {
                     WriteWarning($"Sweep {handle.Id} has no metric: there is nothing to rank its parameters by.");

@@ -28,7 +28,7 @@ public sealed class GetSweepResultCommand : SweepTargetCmdlet
         {
             foreach (var (_, handle) in ResolveSweeps(Sweep))
             {
-                var state = handle.Refresh();
+                var state = handle.Observe();
                 IEnumerable<Engine.Runs.RunRecord> runs = state.Runs;
                 if (State is not null) runs = runs.Where(r => State.Contains(r.State.ToString(), StringComparer.OrdinalIgnoreCase));
                 if (Best || Top is not null) runs = Engine.Results.Ranking.Best(state.Config, runs, Best ? 1 : Top!.Value);

@@ -24,7 +24,7 @@ public sealed class GetSweepRunCommand : SweepsCmdlet
         try
         {
             var (_, handle) = ResolveOneSweep(Sweep);
-            var runs = handle.Refresh().Runs;
+            var runs = handle.Observe().Runs;
             foreach (var id in Id ?? ["*"])
             {
                 var pattern = new WildcardPattern(id, WildcardOptions.IgnoreCase);
