@@ -162,6 +162,29 @@ Describe 'Get-SweepResult' {
         }
     }
 
+    Context 'the best run' {
+        It 'is a finished run: never a killed or failed one with a better partial value' {
+            $store = New-TestStore
+            $sweep = New-Sweep -Store $store -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ x = @{ values = @(1, 2, 3) } } }
+            $null = Start-SweepAgent -Sweep $sweep -Store $store -ScriptBlock {
+                param($Run)
+                Write-SweepMetric @{ loss = 1.0 / $Run.Config.x } # 1, 0.5, 0.33
+                if ($Run.Config.x -eq 3) { throw 'diverged' }      # the best value, but the run failed
+            } -WarningAction SilentlyContinue
+            (Get-SweepResult -Sweep $sweep.Id -Store $store -Best).x | Should -Be 2
+            (Get-Sweep -Store $store -Id $sweep.Id).BestRunId | Should -Be (Get-SweepResult -Sweep $sweep.Id -Store $store -Best).Id
+        }
+
+        It 'is the most recent run, with a warning, for a sweep without a metric (as W&B does)' {
+            $store = New-TestStore
+            $sweep = New-Sweep -Store $store -Config @{ method = 'grid'; parameters = @{ x = @{ values = @(1, 2) } } }
+            $null = Start-SweepAgent -Sweep $sweep -Store $store -ScriptBlock { }
+            $best = Get-SweepResult -Sweep $sweep.Id -Store $store -Best -WarningVariable warned -WarningAction SilentlyContinue
+            $best.Number | Should -Be 2
+            "$warned" | Should -BeLike '*has no metric*most recent run*'
+        }
+    }
+
     Context 'column names' {
         It 'names nested parameters with dots' {
             $store = New-TestStore

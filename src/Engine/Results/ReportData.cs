@@ -46,6 +46,10 @@ public static class ReportData
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            // The best runs by the one rule every view uses (Ranking), in order: the report's table shows these.
+            w.WriteStartArray("best");
+            if (metric is not null) foreach (var run in Ranking.Best(config, runs, 10)) w.WriteStringValue(run.Id);
+            w.WriteEndArray();
             w.WriteStartArray("runs");
             foreach (var run in runs)
             {

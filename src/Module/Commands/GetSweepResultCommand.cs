@@ -31,7 +31,13 @@ public sealed class GetSweepResultCommand : SweepTargetCmdlet
                 var state = handle.Observe();
                 IEnumerable<Engine.Runs.RunRecord> runs = state.Runs;
                 if (State is not null) runs = runs.Where(r => State.Contains(r.State.ToString(), StringComparer.OrdinalIgnoreCase));
-                if (Best || Top is not null) runs = Engine.Results.Ranking.Best(state.Config, runs, Best ? 1 : Top!.Value);
+                if (Best && state.Config.Metric is null)
+                {
+                    // W&B's best_run on a sweep without a metric: a warning and the most recent run.
+                    WriteWarning($"Sweep '{state.Id}' has no metric to rank its runs by: the most recent run is returned.");
+                    runs = runs.TakeLast(1);
+                }
+                else if (Best || Top is not null) runs = Engine.Results.Ranking.Best(state.Config, runs, Best ? 1 : Top!.Value);
                 foreach (var run in runs) WriteObject(ResultObject.From(state, run));
             }
         }

@@ -48,16 +48,5 @@ public sealed class SweepInfo
         };
     }
 
-    internal static RunRecord? BestRun(SweepConfig config, IEnumerable<RunRecord> runs)
-    {
-        if (config.Metric is not MetricSpec metric) return null;
-        RunRecord? best = null;
-        double bestValue = 0;
-        foreach (var run in runs.Where(r => r.State == RunState.Finished))
-        {
-            if (ResultColumns.MetricValue(config, run) is not double v || double.IsNaN(v)) continue;
-            if (best is null || metric.IsBetter(v, bestValue)) (best, bestValue) = (run, v);
-        }
-        return best;
-    }
+    internal static RunRecord? BestRun(SweepConfig config, IEnumerable<RunRecord> runs) => Engine.Results.Ranking.BestOrNull(config, runs);
 }
