@@ -81,6 +81,18 @@ public sealed class ConfigSpecs
         Assert.Equal(2, problems.Count(p => p.Message.Contains("is a disallowed type with grid search")));
     }
 
+    [Theory]
+    [InlineData("max_iter: 2, s: 3, eta: 3")]
+    [InlineData("max_iter: 1, s: 1")]
+    public void Hyperband_with_no_band_is_refused_at_validation_with_wandbs_message(string settings)
+    {
+        var problems = Configs.Problems($"method: random\nmetric: {{name: loss}}\nearly_terminate: {{type: hyperband, {settings}}}\nparameters:\n  x: {{min: 0.0, max: 1.0}}\n");
+        var problem = Assert.Single(problems);
+        Assert.Equal("early_terminate", problem.Path);
+        Assert.Equal("Bands must be an array of length at least 1. Try increasing s, decreasing eta, or increasing min_iter.", problem.Message);
+        Assert.Empty(Configs.Problems("method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperband, max_iter: 27, s: 2}\nparameters:\n  x: {min: 0.0, max: 1.0}\n"));
+    }
+
     [Fact]
     public void Probabilities_must_match_the_values_and_sum_to_one()
     {

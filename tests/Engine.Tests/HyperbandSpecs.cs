@@ -26,7 +26,7 @@ public sealed class HyperbandSpecs
     {
         var bands = HyperbandStopping.Bands(Config("method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperband, min_iter: 30, eta: 1.5}\nparameters:\n  x: {value: 1}\n").EarlyTerminate!);
         Assert.Equal(new[] { 30, 45, 67, 101, 151, 227 }, bands.Take(6));
-        var none = Config("method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperband, max_iter: 2, s: 3, eta: 3}\nparameters:\n  x: {value: 1}\n").EarlyTerminate!;
+        var none = new Config.EarlyTerminateSpec("hyperband", null, 2, 3, 3, true); // a config refuses it (ConfigSpecs)
         Assert.Contains("Bands must be an array of length at least 1", Assert.Throws<ArgumentException>(() => HyperbandStopping.Bands(none)).Message);
     }
 

@@ -360,7 +360,14 @@ public static partial class SweepConfigParser
                 Error(path, "invalid config for hyperband stopping: either \"max_iter\" or \"min_iter\" must be specified");
             else if (maxIter is not null && minIter is null && s is null)
                 Error($"{path}.s", "required with max_iter: the number of brackets");
-            return new EarlyTerminateSpec("hyperband", minIter, maxIter, s, eta, strict);
+            var spec = new EarlyTerminateSpec("hyperband", minIter, maxIter, s, eta, strict);
+            // A config with no band would be accepted and then never stop anything: refused here, with W&B's words.
+            if (eta > 1 && (minIter is not null || maxIter is not null && s is not null))
+            {
+                try { Termination.HyperbandStopping.Bands(spec); }
+                catch (ArgumentException e) { Error(path, e.Message); }
+            }
+            return spec;
         }
 
         List<string>? Command(object? value)
