@@ -76,6 +76,22 @@ Describe 'Write-SweepMetric' {
             $detail.Summary['loss'] | Should -Be 0.2
         }
 
+        It 'takes objects with properties too ([pscustomobject], Select-Object), and names what it cannot take' {
+            $store = New-TestStore
+            $sweep = New-Sweep -Config $OnePointConfig -Store $store
+            $r = Start-SweepAgent -Sweep $sweep -Store $store -ScriptBlock {
+                [pscustomobject]@{ loss = 0.3; epoch = 1 } | Write-SweepMetric
+                [pscustomobject]@{ loss = 0.2; epoch = 2; extra = 'x' } | Select-Object loss, epoch | Write-SweepMetric
+                Write-SweepMetric 42 -ErrorVariable bad -ErrorAction SilentlyContinue
+                $script:refused = $bad
+            }
+            $detail = Get-SweepRun -Sweep $sweep.Id -Id $r.Id -Store $store
+            @($detail.History.loss) | Should -Be @(0.3, 0.2)
+            @($detail.History.epoch) | Should -Be @(1, 2)
+            $script:refused[0].FullyQualifiedErrorId | Should -BeLike 'InvalidMetricRow*'
+            "$($script:refused[0])" | Should -BeLike '*hashtable or an object with properties*Int32*'
+        }
+
         It 'logs to the run given with -Run' {
             $store = New-TestStore
             $sweep = New-Sweep -Config $OnePointConfig -Store $store

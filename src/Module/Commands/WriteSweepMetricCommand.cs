@@ -9,10 +9,10 @@ namespace Sweeps.Commands;
 [OutputType(typeof(void))]
 public sealed class WriteSweepMetricCommand : PSCmdlet
 {
-    /// <summary>The metrics of this step, e.g. @{ epoch = 3; loss = 0.21 }.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "A hashtable of metric names to values.")]
+    /// <summary>The metrics of this step: a hashtable (@{ epoch = 3; loss = 0.21 }) or an object whose properties are them ([pscustomobject]).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "A hashtable, or an object, of metric names to values.")]
     [ValidateNotNull]
-    public IDictionary? Metrics { get; set; }
+    public PSObject? Metrics { get; set; }
 
     /// <summary>The run to log to; by default the run this scriptblock is executing.</summary>
     [Parameter]
@@ -27,9 +27,15 @@ public sealed class WriteSweepMetricCommand : PSCmdlet
                 "Write-SweepMetric logs to the run being executed: call it inside a Start-SweepAgent scriptblock, or pass -Run.", Metrics));
             return;
         }
+        if (Metrics!.BaseObject is not (IDictionary or PSCustomObject))
+        {
+            WriteError(ErrorRecords.Create("InvalidMetricRow", ErrorCategory.InvalidArgument,
+                $"Write-SweepMetric takes a hashtable or an object with properties (such as [pscustomobject]) of metric names to values, not a {Metrics.BaseObject.GetType().Name} ('{Engine.Printable.Text(Metrics.ToString())}').", Metrics));
+            return;
+        }
         try
         {
-            run.Log((object)Metrics!);
+            run.Log(Metrics);
         }
         catch (SweepsException e) // a row that cannot be logged is this row's error; the run goes on
         {
