@@ -214,3 +214,37 @@ public sealed class AgentShutdownStress
         await Task.Delay(200); // a late write on a background thread would end the process meanwhile
     }
 }
+
+/// <summary>A run that finished without logging the sweep's metric is said, with the names it did log and the likely one.</summary>
+public sealed class MissingMetricSpecs : IDisposable
+{
+    readonly TempStore _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    sealed class Logs(params string[] names) : IRunLauncher
+    {
+        public RunOutcome Launch(RunContext run, CancellationToken cancel)
+        {
+            if (names.Length > 0) run.Log(names.ToDictionary(n => n, _ => (object?)0.5));
+            return RunOutcome.Finished;
+        }
+    }
+
+    string? Warning(params string[] logged)
+    {
+        var sweep = _temp.Create("method: grid\nmetric: {name: val_loss}\nparameters:\n  x: {values: [1]}\n");
+        return new SweepAgent(sweep, new Logs(logged), new AgentOptions()).Run(default).OfType<RunCompleted>().Single().Warning;
+    }
+
+    [Fact]
+    public void A_misspelt_metric_is_named_with_what_was_logged_and_the_likely_name()
+    {
+        var warning = Warning("val_los", "epoch");
+        Assert.NotNull(warning);
+        Assert.Contains("finished without logging the sweep's metric 'val_loss' (it logged: epoch, val_los); did you mean 'val_los'?", warning);
+        Assert.Contains("(it logged nothing)", Warning());
+        Assert.DoesNotContain("did you mean", Warning("accuracy"));
+        Assert.Null(Warning("val_loss", "epoch"));
+    }
+}

@@ -14,4 +14,5 @@ public sealed record RunStarted(RunClaim Claim) : AgentEvent;
 /// <summary>A line a program run printed (not a metric line).</summary>
 public sealed record RunOutput(string RunId, string Line) : AgentEvent;
 
-public sealed record RunCompleted(RunRecord Run) : AgentEvent;
+/// <summary>A run reached a terminal state; <paramref name="Warning"/> says what looks wrong with it though it finished.</summary>
+public sealed record RunCompleted(RunRecord Run, string? Warning = null) : AgentEvent;

@@ -90,6 +90,7 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
                         break;
                     case RunCompleted r:
                         done++;
+                        if (r.Warning is { } warning) WriteWarning(warning);
                         WriteObject(ResultObject.From(handle.State, r.Run));
                         if (pipeline is not null && r.Run.State is Engine.Runs.RunState.Failed or Engine.Runs.RunState.Crashed) Tell(pipeline.Failed(r.Run));
                         if (progressClock.ElapsedMilliseconds >= 250) // progress is for people: a few updates a second
