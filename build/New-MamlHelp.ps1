@@ -48,7 +48,7 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         $attrs = @($p.ParameterSets.Values)
         $mandatory = [bool]($attrs | Where-Object IsMandatory)
         $positions = @($attrs | Where-Object { $_.Position -ge 0 } | ForEach-Object Position)
-        $position = if ($positions) { $positions[0] } else { 'named' }
+        $position = if ($positions.Count -gt 0) { $positions[0] } else { 'named' } # @(0) is falsy
         $byValue = [bool]($attrs | Where-Object ValueFromPipeline)
         $byName = [bool]($attrs | Where-Object ValueFromPipelineByPropertyName)
         $pipeline = if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }

@@ -206,7 +206,18 @@ namespace Sweeps.Host
             if (format == "json") ps.AddParameter("Depth", 5).AddParameter("AsArray");
             if (format is null or "table" && columns is not null) ps.AddParameter("Property", columns);
             if (format is null or "table") ps.AddCommand("Out-String").AddParameter("Stream").AddParameter("Width", 200);
-            foreach (var line in ps.Invoke(output)) yield return line.ToString().TrimEnd();
+            foreach (var line in ps.Invoke(format is null or "table" ? output.Select(Readable) : output)) yield return line.ToString().TrimEnd();
+        }
+
+        // A table shows a double as pwsh 7.6 does (two decimals: a learning rate of 1.05e-4 reads 0.00): as six
+        // significant digits instead. CSV and JSON keep every digit.
+        static PSObject Readable(PSObject row)
+        {
+            if (!row.Properties.Any(p => p.Value is double or float)) return row;
+            var shown = new PSObject();
+            foreach (var p in row.Properties)
+                shown.Properties.Add(new PSNoteProperty(p.Name, p.Value is double or float ? Convert.ToDouble(p.Value, System.Globalization.CultureInfo.InvariantCulture).ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : p.Value));
+            return shown;
         }
 
         // One clear line per error on stderr; the exit code says which kind.

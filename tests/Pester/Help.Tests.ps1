@@ -37,6 +37,14 @@ Describe 'Get-Help for <_>' -ForEach $cmdlets {
             ($doc.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $name needs a description"
         }
     }
+
+    It 'gives every parameter its position (0 included) or named' {
+        foreach ($p in (Get-Command $name).Parameters.Values | Where-Object { $_.Name -notin $common }) {
+            $positions = @($p.ParameterSets.Values | Where-Object { $_.Position -ge 0 } | ForEach-Object Position)
+            $expected = if ($positions.Count -gt 0) { "$($positions[0])" } else { 'named' }
+            ($help.Parameters.Parameter | Where-Object Name -EQ $p.Name).Position | Should -Be $expected -Because "-$($p.Name) of $name"
+        }
+    }
 }
 
 Describe 'About topics' {

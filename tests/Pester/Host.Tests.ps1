@@ -129,6 +129,18 @@ Describe 'the sweeps host' {
         ((Invoke-Sweeps --store $store4 results $id --format json).Out -join '' | ConvertFrom-Json).State | Should -Be 'crashed'
     }
 
+    It 'shows small and large numbers in tables with their significant digits' {
+        Set-Content (Join-Path $work 'lr.ps1') 'param([Parameter(ValueFromRemainingArguments)] $Rest); Add-Content -LiteralPath $env:SWEEPS_METRICS_FILE -Value ''{"loss": 0.000123456789}'''
+        Set-Content (Join-Path $work 'lr.yaml') "method: grid`nmetric: {name: loss}`nprogram: lr.ps1`nparameters:`n  lr: {values: [0.000105]}`n"
+        $store5 = Join-Path $work 'readable'
+        $id = (Invoke-Sweeps --store $store5 sweep lr.yaml).Out[-1].Trim()
+        $null = Invoke-Sweeps --store $store5 agent $id
+        $table = (Invoke-Sweeps --store $store5 results $id).Out -join "`n"
+        $table | Should -Match '0\.000105'
+        $table | Should -Match '0\.000123457'
+        ((Invoke-Sweeps --store $store5 results $id --format json).Out -join '' | ConvertFrom-Json).loss | Should -Be 0.000123456789
+    }
+
     It 'passes on the exit code of a script, and a .ps1 program that exits non-zero is a failed run' {
         Set-Content (Join-Path $work 'exit7.ps1') '"about to fail"; exit 7'
         $r = Invoke-Sweeps run exit7.ps1
