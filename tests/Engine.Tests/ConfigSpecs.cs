@@ -93,6 +93,16 @@ public sealed class ConfigSpecs
         Assert.Empty(Configs.Problems("method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperband, max_iter: 27, s: 2}\nparameters:\n  x: {min: 0.0, max: 1.0}\n"));
     }
 
+    [Theory]
+    [InlineData("parameters:\n  x: {value: 1}\n", "method", "Sweep config must contain method section (one of grid, random, bayes)")]
+    [InlineData("method: grid\n", "parameters", "Sweep config must contain parameters section")]
+    [InlineData("method: grid\nparameters: {}\n", "parameters", "Parameters section of sweep config must be a dict of at least length 1")]
+    public void A_missing_method_or_parameters_is_said_in_wandbs_words(string yaml, string path, string message)
+    {
+        var problem = Assert.Single(Configs.Problems(yaml));
+        Assert.Equal((path, message), (problem.Path, problem.Message));
+    }
+
     [Fact]
     public void Probabilities_must_match_the_values_and_sum_to_one()
     {

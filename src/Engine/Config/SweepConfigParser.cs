@@ -63,7 +63,7 @@ public static partial class SweepConfigParser
             var method = Method(root);
             var metric = root.TryGetValue("metric", out var m) ? Metric(m) : null;
             ParameterSpace? space = null;
-            if (!root.TryGetValue("parameters", out var parameters)) Error("parameters", "required: the parameters to sweep over");
+            if (!root.TryGetValue("parameters", out var parameters)) Error("parameters", "Sweep config must contain parameters section"); // W&B's words (run.py)
             else space = Parameters(parameters);
             var early = root.TryGetValue("early_terminate", out var et) ? EarlyTerminate(et, metric is not null) : null;
             var command = root.TryGetValue("command", out var c) ? Command(c) : null;
@@ -125,7 +125,7 @@ public static partial class SweepConfigParser
 
         string? Method(Dictionary<string, object?> root)
         {
-            if (!root.TryGetValue("method", out var value)) { Error("method", $"required: one of {string.Join(", ", Methods)}"); return null; }
+            if (!root.TryGetValue("method", out var value)) { Error("method", $"Sweep config must contain method section (one of {string.Join(", ", Methods)})"); return null; }
             if (value is not string s) { Error("method", $"must be a string, one of {string.Join(", ", Methods)}"); return null; }
             if (Methods.Contains(s)) return s;
             Error("method", $"unknown method '{s}'; expected one of {string.Join(", ", Methods)}");
@@ -179,7 +179,8 @@ public static partial class SweepConfigParser
         {
             if (value is not Dictionary<string, object?> map || map.Count == 0)
             {
-                Error(path, "must be a mapping of at least one parameter name to its definition");
+                Error(path, path == "parameters" ? "Parameters section of sweep config must be a dict of at least length 1" // W&B's words
+                    : "must be a mapping of at least one parameter name to its definition");
                 return false;
             }
             foreach (var (name, definition) in map)
