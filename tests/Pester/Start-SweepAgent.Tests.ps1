@@ -289,6 +289,20 @@ parameters:
             (Get-SweepRun -Sweep $sweep.Id -Id $r.Id -Store $store).History | Should -HaveCount 0
         }
 
+        It 'shows the strings a block writes to its output as the run''s output, with and without a throttle' {
+            $store = New-TestStore
+            $sweep = New-Sweep -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ a = @{ values = @(1, 2) } } } -Store $store
+            $null = Start-SweepAgent -Sweep $sweep -Store $store -Count 1 -InformationVariable said -ScriptBlock {
+                param($Run) "epoch 1 of run $($Run.Number)"; @{ loss = 0.5 }
+            } 6>$null
+            @($said | ForEach-Object { "$_" }) | Should -Contain 'epoch 1 of run 1'
+            $null = Start-SweepAgent -Sweep $sweep -Store $store -ThrottleLimit 2 -InformationVariable said2 -ScriptBlock {
+                param($Run) "epoch 1 of run $($Run.Number)"; @{ loss = 0.5 }
+            } 6>$null
+            @($said2 | ForEach-Object { "$_" }) | Should -Contain '[2] epoch 1 of run 2'
+            (Get-SweepRun -Sweep $sweep.Id -Id (Get-SweepResult -Sweep $sweep.Id -Store $store)[0].Id -Store $store).History.loss | Should -Be 0.5
+        }
+
         It 'marks a run that throws as failed, keeps the error and goes on to the next run' {
             $store = New-TestStore
             $sweep = New-Sweep -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ a = @{ values = @(1, 2) } } } -Store $store

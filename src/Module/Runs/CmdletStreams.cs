@@ -18,4 +18,7 @@ internal sealed class CmdletStreams(PSCmdlet cmdlet)
             default: return false;
         }
     }
+
+    /// <summary>Shows a line the run wrote to its output, as a program's printed lines are shown.</summary>
+    public void Say(string line) => cmdlet.WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST", "SweepsRunOutput"]);
 }

@@ -39,7 +39,8 @@ public sealed class SweepRunInfo
 
     /// <summary>
     /// Appends one history row, like <c>wandb.log</c>: a hashtable or object (its properties), or a bare number as
-    /// a value of the sweep's metric. Anything else is ignored. A row that contains itself or nests deeper than
+    /// a value of the sweep's metric. Anything else (a string the block wrote to its output) is shown as the run's
+    /// output, as a program's printed lines are, never dropped without a word. A row that contains itself or nests deeper than
     /// <see cref="Engine.Limits.MaxValueDepth"/> is refused (<see cref="SweepsErrorKind.InvalidMetric"/>, naming the key).
     /// </summary>
     public void Log(object? metrics)
@@ -61,6 +62,14 @@ public sealed class SweepRunInfo
         if (row is Dictionary<string, object?> map) _context.Recorder.Log(map);
         else if (_metric is not null && TreeValue.AsDouble(row) is double number)
             _context.Recorder.Log(new Dictionary<string, object?> { [_metric.Name] = number });
+        else if (row is not null) Say(row is string text ? text : TreeValue.Format(row));
+    }
+
+    // On the caller's thread the cmdlet shows it; on a throttled worker it goes out as the run's output line.
+    void Say(string line)
+    {
+        if (_streams is not null) _streams.Say(line);
+        else _context.Output(line);
     }
 
     /// <summary>The run the current thread is executing, for Write-SweepMetric.</summary>
