@@ -303,6 +303,20 @@ parameters:
             (Get-SweepRun -Sweep $sweep.Id -Id (Get-SweepResult -Sweep $sweep.Id -Store $store)[0].Id -Store $store).History.loss | Should -Be 0.5
         }
 
+        It 'fails a run whose block calls a command that does not exist, saying why (a session function with -ThrottleLimit)' {
+            function Get-SessionLoss { 0.5 }
+            $store = New-TestStore
+            $sweep = New-Sweep -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ a = @{ values = @(1, 2, 3) } } } -Store $store
+            $here = Start-SweepAgent -Sweep $sweep -Store $store -Count 1 -ScriptBlock { @{ loss = Get-SessionLoss } }
+            $here.State | Should -Be 'finished' # the session's function is there on the caller's thread
+            $throttled = @(Start-SweepAgent -Sweep $sweep -Store $store -Count 1 -ThrottleLimit 2 -ScriptBlock { @{ loss = Get-SessionLoss } } 6>$null)
+            $throttled.State | Should -Be 'failed'
+            $throttled.Error | Should -BeLike "*called 'Get-SessionLoss', which its runspace does not have*Define 'Get-SessionLoss' inside the block*"
+            $typo = Start-SweepAgent -Sweep $sweep -Store $store -Count 1 -ScriptBlock { Get-SesionLoss; @{ loss = 1 } } -ErrorAction SilentlyContinue
+            $typo.State | Should -Be 'failed'
+            $typo.Error | Should -Match "'Get-SesionLoss'.*(does not exist|not recognized)"
+        }
+
         It 'marks a run that throws as failed, keeps the error and goes on to the next run' {
             $store = New-TestStore
             $sweep = New-Sweep -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ a = @{ values = @(1, 2) } } } -Store $store

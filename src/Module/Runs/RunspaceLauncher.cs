@@ -37,7 +37,11 @@ internal sealed class RunspaceLauncher(UsingVariables block, MetricSpec? metric,
         using var ps = PowerShell.Create();
         ps.Runspace = _runspaces.Value;
         ps.AddScript(Wrapper).AddArgument(block.Text).AddArgument(info).AddArgument(block.Values);
-        ps.Streams.Error.DataAdded += (_, e) => run.Output("error: " + ps.Streams.Error[e.Index]);
+        ps.Streams.Error.DataAdded += (_, e) =>
+        {
+            info.Saw(ps.Streams.Error[e.Index]);
+            run.Output("error: " + ps.Streams.Error[e.Index]);
+        };
         ps.Streams.Warning.DataAdded += (_, e) => run.Output("warning: " + ps.Streams.Warning[e.Index].Message);
         ps.Streams.Information.DataAdded += (_, e) => run.Output(ps.Streams.Information[e.Index].MessageData?.ToString() ?? "");
         using var stop = cancel.Register(() => ps.BeginStop(null, null));
@@ -50,7 +54,7 @@ internal sealed class RunspaceLauncher(UsingVariables block, MetricSpec? metric,
         try
         {
             ps.Invoke();
-            return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : RunOutcome.Finished;
+            return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : info.Finished(ownRunspace: true);
         }
         catch (PipelineStoppedException)
         {

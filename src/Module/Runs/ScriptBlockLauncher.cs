@@ -36,7 +36,7 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, UsingVariables usin
             // A block from a module is bound to that module again; a closure's captured variables are lost (documented).
             _block ??= usings.Any ? block.Module?.NewBoundScriptBlock(ScriptBlock.Create(usings.Text)) ?? ScriptBlock.Create(usings.Text) : block;
             _wrapper.Invoke(_block, info, _sink, usings.Values);
-            return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : RunOutcome.Finished;
+            return cancel.IsCancellationRequested ? new RunOutcome(RunState.Killed, "stopped by the user") : info.Finished(ownRunspace: false);
         }
         catch (PipelineStoppedException)
         {

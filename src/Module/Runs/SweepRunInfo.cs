@@ -46,6 +46,10 @@ public sealed class SweepRunInfo
     public void Log(object? metrics)
     {
         if (metrics is PSObject { BaseObject: not PSCustomObject } wrapped) metrics = wrapped.BaseObject;
+        // A command the block calls that does not exist fails the run (see Finished): a typo, or a session function
+        // a throttled block cannot see. Its error is shown as any other.
+        if (metrics is ErrorRecord error) Saw(error);
+        if (metrics is ErrorRecord shown && _streams is null) { _context.Output("error: " + shown); return; }
         if (_streams?.TryWrite(metrics) == true) return;
         if (_context.ShouldStop) throw new RunStoppedException($"The run was stopped early ({_context.StopReason}).");
         object? row;
@@ -70,6 +74,29 @@ public sealed class SweepRunInfo
     {
         if (_streams is not null) _streams.Say(line);
         else _context.Output(line);
+    }
+
+    /// <summary>The first call of a command that does not exist, if the block made one.</summary>
+    internal ErrorRecord? UnknownCommand { get; private set; }
+
+    /// <summary>Takes note of an error the block wrote (from its output or its error stream).</summary>
+    internal void Saw(ErrorRecord error)
+    {
+        if (error.Exception is CommandNotFoundException) UnknownCommand ??= error;
+    }
+
+    /// <summary>
+    /// How a block that ran to its end ended: finished, or failed when it called a command that does not exist (it
+    /// went on after the error, so it would otherwise look finished). <paramref name="ownRunspace"/>: a throttled run,
+    /// which sees only the Sweeps module, not the session's functions.
+    /// </summary>
+    internal RunOutcome Finished(bool ownRunspace)
+    {
+        if (UnknownCommand is not { } error) return RunOutcome.Finished;
+        var name = (error.Exception as CommandNotFoundException)?.CommandName ?? error.TargetObject?.ToString() ?? "a command";
+        return new RunOutcome(RunState.Failed, ownRunspace
+            ? $"The block called '{name}', which its runspace does not have: with -ThrottleLimit each run has a runspace of its own with only the Sweeps module. Define '{name}' inside the block, or import its module there."
+            : $"The block called '{name}', which does not exist ({ScriptBlockLauncher.Describe(error)}).");
     }
 
     /// <summary>The run the current thread is executing, for Write-SweepMetric.</summary>
