@@ -62,9 +62,11 @@ public sealed class LockSpecs : IDisposable
     public void A_live_holder_keeps_its_lock_past_the_stale_time_by_renewing_it()
     {
         var sweep = _temp.Create(Grid);
-        var stale = TimeSpan.FromMilliseconds(800);
+        // Renewed every second (a quarter of the stale time): a thread-pool stall of a test run under load must not
+        // pass for a holder that stopped (800 ms once did, with a renewal every 200 ms).
+        var stale = TimeSpan.FromSeconds(4);
         using var held = new FileLock(sweep.Folder().Lock.Path, staleAfter: stale).Acquire();
-        var contender = new FileLock(sweep.Folder().Lock.Path, timeout: TimeSpan.FromSeconds(3), staleAfter: stale);
+        var contender = new FileLock(sweep.Folder().Lock.Path, timeout: TimeSpan.FromSeconds(9), staleAfter: stale);
         Assert.Equal(SweepsErrorKind.LockTimeout, Assert.Throws<SweepsException>(() => contender.Acquire()).Kind);
         Assert.True(held.IsStillHeld());
     }
