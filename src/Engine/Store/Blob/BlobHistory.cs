@@ -12,78 +12,40 @@ namespace Sweeps.Engine.Store.Blob;
 /// that logs for a week uses about 8,000. Each block is appended only at the position the writer knows, so a block
 /// retried after a lost answer is never written twice.
 /// </summary>
-internal sealed class BlobHistoryWriter : IHistoryWriter
+internal sealed class BlobHistoryWriter(BlobContainer container, AppendBlobClient blob) : GatheredHistoryWriter
 {
     const int MaxBlock = 4 * 1024 * 1024;
 
-    readonly BlobContainer _container;
-    readonly AppendBlobClient _blob;
-    readonly object _gate = new();
-    readonly object _flushing = new();
-    readonly Timer _timer;
+    readonly BlobContainer _container = container;
+    readonly AppendBlobClient _blob = blob;
     readonly long _started = Environment.TickCount64;
-    List<byte[]> _pending = [];
-    bool _armed;
     long? _position; // the blob's length; found on the first append (a run's history may have been begun before)
-    SweepsException? _failed;
 
     /// <summary>How many blocks reached the service (the gathering at work, for tests).</summary>
     internal int Appends { get; private set; }
 
-    public BlobHistoryWriter(BlobContainer container, AppendBlobClient blob)
-    {
-        (_container, _blob) = (container, blob);
-        _timer = new Timer(_ => FlushQuietly());
-    }
+    // Half a second, growing with the run's age (a thousandth of it): an append blob takes 50,000 blocks.
+    protected override TimeSpan Pause => TimeSpan.FromMilliseconds(Math.Max(500, (Environment.TickCount64 - _started) / 1000));
 
-    public void Append(ReadOnlySpan<byte> row)
+    // As many rows as one block takes (a row over the limit goes alone and is refused by the service).
+    protected override IEnumerable<List<byte[]>> Groups(List<byte[]> rows)
     {
-        lock (_gate)
+        var group = new List<byte[]>();
+        long size = 0;
+        foreach (var row in rows)
         {
-            // A background append that gave up is reported here, once; its rows stay pending for the next one.
-            if (_failed is { } failed)
+            if (group.Count > 0 && size + row.Length + 1 > MaxBlock)
             {
-                _failed = null;
-                throw new SweepsException(failed.Kind, failed.Message, failed);
+                yield return group;
+                (group, size) = ([], 0);
             }
-            _pending.Add([.. row, (byte)'\n']);
-            if (_armed) return;
-            _armed = true;
-            _timer.Change(Math.Max(500, (Environment.TickCount64 - _started) / 1000), Timeout.Infinite);
+            group.Add(row);
+            size += row.Length + 1;
         }
+        yield return group;
     }
 
-    void FlushQuietly()
-    {
-        try { Flush(); }
-        catch (SweepsException e) { lock (_gate) _failed = e; }
-    }
-
-    void Flush()
-    {
-        lock (_flushing)
-        {
-            List<byte[]> rows;
-            lock (_gate) (rows, _pending, _armed) = (_pending, [], false);
-            var done = 0;
-            try
-            {
-                while (done < rows.Count)
-                {
-                    // As many rows as one block takes (a row over the limit goes alone and is refused by the service).
-                    var take = 1;
-                    for (long size = rows[done].Length; done + take < rows.Count && size + rows[done + take].Length <= MaxBlock; take++) size += rows[done + take].Length;
-                    AppendBlock([.. rows.Skip(done).Take(take).SelectMany(r => r)]);
-                    done += take;
-                }
-            }
-            catch
-            {
-                lock (_gate) _pending.InsertRange(0, rows.Skip(done));
-                throw;
-            }
-        }
-    }
+    protected override void Write(List<byte[]> rows) => AppendBlock([.. rows.SelectMany(r => r.Append((byte)'\n'))]);
 
     void AppendBlock(byte[] block) => _container.Run("write the run's history", () =>
     {
@@ -117,13 +79,6 @@ internal sealed class BlobHistoryWriter : IHistoryWriter
             return 0;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412) { return _blob.GetProperties().Value.ContentLength; }
-    }
-
-    /// <summary>Appends every row still gathered; throws when the store cannot take them.</summary>
-    public void Dispose()
-    {
-        _timer.Dispose();
-        Flush();
     }
 }
 

@@ -4,74 +4,19 @@ using NpgsqlTypes;
 namespace Sweeps.Engine.Store.Postgres;
 
 /// <summary>
-/// A run's history writer: rows are gathered and inserted together at most every half second (and when it is
-/// disposed), so a run that logs thousands of rows costs a few round trips, not thousands, and readers still see each
-/// row within about a second. Each row's place (serial) is fixed before its insert and a row already there is left
+/// A run's history writer: rows are gathered and inserted together (<see cref="GatheredHistoryWriter"/>). Each row's place (serial) is fixed before its insert and a row already there is left
 /// as it is, so an insert retried after a broken connection never writes a row twice.
 /// </summary>
-internal sealed class PostgresHistoryWriter : IHistoryWriter
+internal sealed class PostgresHistoryWriter(PostgresStore store, string sweep, string run) : GatheredHistoryWriter
 {
-    const int GatherMs = 500;
-
-    readonly PostgresStore _store;
-    readonly string _sweep, _run;
-    readonly object _gate = new();
-    readonly object _flushing = new();
-    readonly Timer _timer;
-    List<byte[]> _pending = [];
-    bool _armed;
+    readonly PostgresStore _store = store;
+    readonly string _sweep = sweep, _run = run;
     long? _next; // the serial of the next row; found on the first insert (a run's history may have been begun before)
-    SweepsException? _failed;
 
     /// <summary>How many inserts reached the server (the gathering at work, for tests).</summary>
     internal int Inserts { get; private set; }
 
-    public PostgresHistoryWriter(PostgresStore store, string sweep, string run)
-    {
-        (_store, _sweep, _run) = (store, sweep, run);
-        _timer = new Timer(_ => FlushQuietly());
-    }
-
-    public void Append(ReadOnlySpan<byte> row)
-    {
-        lock (_gate)
-        {
-            // A background insert that gave up is reported here, once; its rows stay pending for the next one.
-            if (_failed is { } failed)
-            {
-                _failed = null;
-                throw new SweepsException(failed.Kind, failed.Message, failed);
-            }
-            _pending.Add(row.ToArray());
-            if (_armed) return;
-            _armed = true;
-            _timer.Change(GatherMs, Timeout.Infinite);
-        }
-    }
-
-    void FlushQuietly()
-    {
-        try { Flush(); }
-        catch (SweepsException e) { lock (_gate) _failed = e; }
-    }
-
-    void Flush()
-    {
-        lock (_flushing)
-        {
-            List<byte[]> rows;
-            lock (_gate) (rows, _pending, _armed) = (_pending, [], false);
-            if (rows.Count == 0) return;
-            try { Insert(rows); }
-            catch
-            {
-                lock (_gate) _pending.InsertRange(0, rows);
-                throw;
-            }
-        }
-    }
-
-    void Insert(List<byte[]> rows)
+    protected override void Write(List<byte[]> rows)
     {
         _store.Run("write the run's history", connection =>
         {
@@ -105,13 +50,6 @@ internal sealed class PostgresHistoryWriter : IHistoryWriter
         });
         _next += rows.Count;
         Inserts++;
-    }
-
-    /// <summary>Inserts every row still gathered; throws when the store cannot take them.</summary>
-    public void Dispose()
-    {
-        _timer.Dispose();
-        Flush();
     }
 }
 
