@@ -14,11 +14,6 @@ public sealed class LivenessSpecs : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    sealed class SkewedTime(TimeSpan skew) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + skew;
-    }
-
     [Theory]
     [InlineData(120)]
     [InlineData(-120)]

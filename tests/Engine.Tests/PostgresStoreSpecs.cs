@@ -188,18 +188,13 @@ public sealed class PostgresStoreSpecs : IDisposable
     [PostgresFact]
     public void Event_times_and_heartbeat_ages_are_on_the_servers_clock_whatever_the_local_clock_says()
     {
-        var store = new SweepStore(new PostgresStore(_schema.ConnectionString, new StoreOptions { Time = new Skewed(TimeSpan.FromMinutes(-7)) }));
+        var store = new SweepStore(new PostgresStore(_schema.ConnectionString, new StoreOptions { Time = new SkewedTime(TimeSpan.FromMinutes(-7)) }));
         var sweep = store.Create(Configs.Parse(Grid));
         Assert.InRange(sweep.Backend.Now - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
         var claim = sweep.Claim("agent-1")!;
         Assert.InRange(claim.Run.Created - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
         sweep.Backend.Beat("agent-1", ProcessIdentity.Current);
         Assert.InRange(sweep.Backend.LastBeat("agent-1")!.Silence, TimeSpan.Zero, TimeSpan.FromSeconds(5));
-    }
-
-    sealed class Skewed(TimeSpan by) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + by;
     }
 
     [PostgresFact]

@@ -71,3 +71,9 @@ public static class StoreWorker
         return Process.Start(psi)!;
     }
 }
+
+/// <summary>This machine's clock, off by <paramref name="skew"/>: a machine whose clock is wrong.</summary>
+public sealed class SkewedTime(TimeSpan skew) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + skew;
+}
