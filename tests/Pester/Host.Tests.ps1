@@ -24,11 +24,38 @@ Describe 'the sweeps host' {
     It 'prints help and its version' {
         $r = Invoke-Sweeps --help
         $r.Code | Should -Be 0
-        ($r.Out -join "`n") | Should -BeLike '*usage: sweeps*agent ID*exit codes*'
+        ($r.Out -join "`n") | Should -BeLike '*Usage:*sweeps*agent <ID>*Exit codes*'
         (Invoke-Sweeps --version).Out | Should -Match '^\d+\.\d+\.\d+$'
-        (Invoke-Sweeps frobnicate).Code | Should -Be 2
+        (Invoke-Sweeps).Code | Should -Be 2
     }
 
+    It 'gives each verb its own help, before or after its arguments' {
+        foreach ($line in @('agent', '--help'), @('agent', 'abc', '-h'), @('results', '--help')) {
+            $r = Invoke-Sweeps @line
+            $r.Code | Should -Be 0
+            ($r.Out -join "`n") | Should -BeLike "*sweeps $($line[0]) <ID> ``[options``]*"
+        }
+        (Invoke-Sweeps agent --help).Out -join "`n" | Should -BeLike '*--count <N>*--throttle <N>*--fail-on-failed-runs*'
+    }
+
+    It 'refuses <Line> with exit 2 and one line naming the problem' -ForEach @(
+        @{ Line = 'frobnicate'; Says = "*Unrecognized command or argument 'frobnicate'*" }
+        @{ Line = 'agent abc --cont 1'; Says = "*Unrecognized command or argument '--cont'*" }
+        @{ Line = 'ls --format yaml'; Says = "*'yaml' not recognized. Must be one of 'table', 'csv', 'json'*" }
+        @{ Line = 'results abc --format=xml'; Says = "*'xml' not recognized*" }
+        @{ Line = '--store'; Says = "*Required argument missing for option: '--store'*" }
+        @{ Line = 'agent abc --count lots'; Says = "sweeps: --count needs a positive whole number, not 'lots'" }
+        @{ Line = 'agent abc --count=0'; Says = "sweeps: --count needs a positive whole number, not '0'" }
+        @{ Line = 'report abc'; Says = "*Option '--output' is required*" }
+        @{ Line = 'results'; Says = "*Required argument missing for command: 'results'*" }
+    ) {
+        $words = $Line -split ' '
+        $r = Invoke-Sweeps @words
+        $r.Code | Should -Be 2
+        $r.Out | Should -BeNullOrEmpty
+        $r.Err[0] | Should -BeLike $Says
+        $r.Err[-1] | Should -BeLike 'see: sweeps *--help'
+    }
     It 'works in a folder whose name has brackets' {
         $odd = Join-Path $TestDrive 'runs[1]'
         $null = New-Item -ItemType Directory -Path $odd -Force
@@ -41,20 +68,25 @@ Describe 'the sweeps host' {
         $p.ExitCode | Should -Be 0
     }
 
-    It 'exits 2 with one line, not a stack trace, for a count that is not a number' {
-        $r = Invoke-Sweeps agent abc123 --count lots
-        $r.Code | Should -Be 2
-        ($r.Err -join "`n") | Should -Be "sweeps: --count needs a positive whole number, not 'lots' (see sweeps --help)"
+    It 'passes everything after the script to it, binding parameters as pwsh -File does' {
+        Set-Content (Join-Path $work 'args.ps1') @'
+[CmdletBinding()]
+param([string]$Name, [switch]$Flag, [int]$N, [Parameter(ValueFromRemainingArguments)]$Rest)
+"name=$Name flag=$Flag n=$N rest=$($Rest -join '|') store=$env:SWEEPS_STORE"
+'@
+        (Invoke-Sweeps run args.ps1 -Name x -Flag -N 3).Out | Should -Be 'name=x flag=True n=3 rest= store='
+        (Invoke-Sweeps run args.ps1 '-Name:y' '-Flag:$false' --lr=0.1 -h --store s).Out | Should -Be 'name=y flag=False n=0 rest=--lr=0.1|-h|--store|s store='
+        (Invoke-Sweeps --store=st run -- args.ps1 --help).Out | Should -Be "name= flag=False n=0 rest=--help store=st"
     }
 
     It 'creates a sweep, runs two agents at once, and gives the results as JSON' {
-        $created = Invoke-Sweeps --store $store sweep sweep.yaml
+        $created = Invoke-Sweeps --store=$store sweep sweep.yaml
         $created.Code | Should -Be 0
         $id = $created.Out[-1].Trim()
         $id | Should -Match '^[a-z0-9]{8}$'
         $agents = foreach ($i in 1, 2) {
             $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-            foreach ($a in $hostDll, '--store', $store, 'agent', $id, '--count', '3') { $psi.ArgumentList.Add($a) }
+            foreach ($a in $hostDll, 'agent', $id, '--count=3', '--store', $store) { $psi.ArgumentList.Add($a) }
             $psi.WorkingDirectory = $work; $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
             [Diagnostics.Process]::Start($psi)
         }
