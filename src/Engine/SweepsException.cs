@@ -20,6 +20,8 @@ public enum SweepsErrorKind
     InvalidTransition,
     SweepInUse,
     InvalidMetric,
+    /// <summary>A training block read a key its run's config does not have.</summary>
+    UnknownConfigKey,
 }
 
 /// <summary>The one exception type the engine throws on purpose; <see cref="Kind"/> says which failure it is.</summary>

@@ -32,6 +32,7 @@ internal static class ErrorRecords
         SweepsErrorKind.InvalidTransition => "InvalidSweepTransition",
         SweepsErrorKind.SweepInUse => "SweepInUse",
         SweepsErrorKind.InvalidMetric => "InvalidSweepMetric",
+        SweepsErrorKind.UnknownConfigKey => "UnknownConfigKey",
         _ => "InvalidArgument",
     };
 
@@ -52,6 +53,7 @@ internal static class ErrorRecords
         SweepsErrorKind.InvalidTransition => ErrorCategory.InvalidOperation,
         SweepsErrorKind.SweepInUse => ErrorCategory.ResourceBusy,
         SweepsErrorKind.InvalidMetric => ErrorCategory.InvalidData,
+        SweepsErrorKind.UnknownConfigKey => ErrorCategory.ObjectNotFound,
         _ => ErrorCategory.InvalidArgument,
     };
 }

@@ -184,7 +184,7 @@ Describe 'Start-SweepAgent' {
                 $run.Number | Should -Be ($i + 1)
                 $seen[$i].DirExists | Should -BeTrue
                 $run.Dir | Should -Be (Join-Path $sweep.Path 'runs' $run.Id)
-                $seen[$i].Config | Should -BeOfType ([hashtable])
+                $seen[$i].Config | Should -BeOfType ([Sweeps.RunConfig])
                 $run.ToString() | Should -Be "$($sweep.Id)/$($run.Id)"
             }
             $seen[0].Config.batch | Should -Be 32
@@ -192,9 +192,25 @@ Describe 'Start-SweepAgent' {
             $seen[0].Config.opt | Should -Be 'adam'
             $seen[1].Config.lr | Should -Be 0.01
             @($seen[0].Config.Keys | Sort-Object) | Should -Be @('batch', 'lr', 'opt')
+            $seen[0].Config.Count | Should -Be 3
+            $seen[0].Config['lr'] | Should -Be 0.1
+            $seen[0].Config.ContainsKey('momentum') | Should -BeFalse
+            ([hashtable]$seen[0].Config).lr | Should -Be 0.1
+            ($seen[0].Config | ConvertTo-Json -Compress | ConvertFrom-Json -AsHashtable).Keys | Sort-Object | Should -Be @('batch', 'lr', 'opt')
         }
 
-        It 'gets nested parameters as nested hashtables' {
+        It 'fails a run that reads a key its config does not have, naming the keys it has, with and without a throttle' {
+            $store = New-TestStore
+            $sweep = New-Sweep -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ lr = @{ values = @(0.1, 0.2) }; opt = @{ parameters = @{ beta = @{ value = 0.9 } } } } } -Store $store
+            $here = Start-SweepAgent -Sweep $sweep -Store $store -Count 1 -ScriptBlock { param($Run) $x = $Run.Config.learning_rate; @{ loss = 1 } } -ErrorAction SilentlyContinue
+            $here.State | Should -Be 'failed'
+            $here.Error | Should -BeLike "`$Run.Config has no key 'learning_rate' (it has: lr, opt)*"
+            $nested = @(Start-SweepAgent -Sweep $sweep -Store $store -Count 1 -ThrottleLimit 2 -ScriptBlock { param($Run) @{ loss = $Run.Config.opt['betta'] } } -ErrorAction SilentlyContinue)
+            $nested.State | Should -Be 'failed'
+            $nested.Error | Should -BeLike "`$Run.Config.opt has no key 'betta' (it has: beta); did you mean 'beta'?*"
+        }
+
+        It 'gets nested parameters as nested configs' {
             $store = New-TestStore
             $file = New-TestConfigFile -Text @'
 method: grid
@@ -216,10 +232,10 @@ parameters:
             $configs = [System.Collections.Generic.List[object]]::new()
             $results = @(Start-SweepAgent -Sweep $sweep -Store $store -ScriptBlock { param($Run) $configs.Add($Run.Config) })
             $results | Should -HaveCount 2
-            $configs[0].optimizer | Should -BeOfType ([hashtable])
+            $configs[0].optimizer | Should -BeOfType ([Sweeps.RunConfig])
             $configs[0].optimizer.name | Should -Be 'adam'
             $configs[0].optimizer.lr | Should -Be 0.001
-            $configs[0].optimizer.schedule | Should -BeOfType ([hashtable])
+            $configs[0].optimizer.schedule | Should -BeOfType ([Sweeps.RunConfig])
             $configs[0].optimizer.schedule.warmup | Should -Be 5
             $configs[0].epochs | Should -Be 2
             $configs[1].optimizer.name | Should -Be 'sgd'

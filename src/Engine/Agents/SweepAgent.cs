@@ -101,27 +101,12 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
     {
         if (run.State != RunState.Finished || _metric is null || run.Summary.ContainsKey(_metric)) return new RunCompleted(run);
         var logged = run.Summary.Keys.Where(k => !k.StartsWith('_')).Order(StringComparer.Ordinal).ToList();
-        var near = logged.Where(k => Edits(k.ToLowerInvariant(), _metric.ToLowerInvariant()) <= Math.Min(2, _metric.Length / 3)).MinBy(k => Edits(k, _metric));
+        var near = Names.Nearest(_metric, logged);
         return new RunCompleted(run,
             $"Run {run.Number} ({run.Id}) finished without logging the sweep's metric '{Printable.Text(_metric)}'"
             + (logged.Count == 0 ? " (it logged nothing)" : $" (it logged: {Printable.Text(string.Join(", ", logged.Take(20)))})")
             + (near is null ? "" : $"; did you mean '{Printable.Text(near)}'?")
             + ": it cannot be ranked, and the search learns nothing from it.");
-    }
-
-    // Levenshtein distance: how many single-character edits turn one name into the other.
-    static int Edits(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-        return previous[b.Length];
     }
 
     RunClaim? FirstClaim(CancellationToken cancel) => Reserve(cancel) ? Claimed(sweep.Claim(Request, cancel), cancel) : null;

@@ -52,12 +52,6 @@ internal sealed class ScriptBlockLauncher(ScriptBlock block, UsingVariables usin
         }
     }
 
-    internal static string Describe(ErrorRecord error)
-    {
-        var info = error.InvocationInfo;
-        if (info is null || info.ScriptLineNumber <= 0) return error.Exception.Message;
-        var where = string.IsNullOrEmpty(info.ScriptName) ? $"line {info.ScriptLineNumber}" : $"{info.ScriptName}:{info.ScriptLineNumber}";
-        return $"{error.Exception.Message} (at {where})";
-    }
+    internal static string Describe(ErrorRecord error) => error.Exception.Message + SweepRunInfo.Where(error);
 
 }

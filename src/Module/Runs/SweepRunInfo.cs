@@ -19,14 +19,14 @@ public sealed class SweepRunInfo
         _context = context;
         _metric = metric;
         _streams = streams;
-        Config = PowerShellValues.ToHashtable(context.Config);
+        Config = RunConfig.From(context.Config);
     }
 
     public string Id => _context.RunId;
     public string SweepId => _context.SweepId;
     public int Number => _context.Number;
-    /// <summary>The parameters; nested parameters are nested hashtables.</summary>
-    public Hashtable Config { get; }
+    /// <summary>The parameters (a <see cref="RunConfig"/>): <c>$Run.Config.lr</c>; reading a key it does not have is an error.</summary>
+    public PSObject Config { get; }
     /// <summary>The run's own folder, for checkpoints and artefacts.</summary>
     public string Dir => _context.Directory;
 
@@ -76,28 +76,44 @@ public sealed class SweepRunInfo
         else _context.Output(line);
     }
 
-    /// <summary>The first call of a command that does not exist, if the block made one.</summary>
-    internal ErrorRecord? UnknownCommand { get; private set; }
+    /// <summary>The first error that must fail the run although the block went on after it, if the block met one.</summary>
+    internal ErrorRecord? Fatal { get; private set; }
 
-    /// <summary>Takes note of an error the block wrote (from its output or its error stream).</summary>
+    /// <summary>
+    /// Takes note of an error the block wrote (from its output or its error stream). PowerShell goes on after a
+    /// statement fails, so two errors would otherwise end in a run that looks finished: a command that does not exist
+    /// (a typo, or a session function a throttled block cannot see) and a config key the run does not have.
+    /// </summary>
     internal void Saw(ErrorRecord error)
     {
-        if (error.Exception is CommandNotFoundException) UnknownCommand ??= error;
+        if (error.Exception is CommandNotFoundException || UnknownKey(error.Exception) is not null) Fatal ??= error;
+    }
+
+    static SweepsException? UnknownKey(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is SweepsException { Kind: SweepsErrorKind.UnknownConfigKey } found) return found;
+        return null;
     }
 
     /// <summary>
-    /// How a block that ran to its end ended: finished, or failed when it called a command that does not exist (it
-    /// went on after the error, so it would otherwise look finished). <paramref name="ownRunspace"/>: a throttled run,
-    /// which sees only the Sweeps module, not the session's functions.
+    /// How a block that ran to its end ended: finished, or failed after an error <see cref="Saw"/> keeps.
+    /// <paramref name="ownRunspace"/>: a throttled run, which sees only the Sweeps module, not the session's functions.
     /// </summary>
     internal RunOutcome Finished(bool ownRunspace)
     {
-        if (UnknownCommand is not { } error) return RunOutcome.Finished;
+        if (Fatal is not { } error) return RunOutcome.Finished;
+        if (UnknownKey(error.Exception) is { } unknown) return new RunOutcome(RunState.Failed, unknown.Message); // the key's path says where
         var name = (error.Exception as CommandNotFoundException)?.CommandName ?? error.TargetObject?.ToString() ?? "a command";
         return new RunOutcome(RunState.Failed, ownRunspace
             ? $"The block called '{name}', which its runspace does not have: with -ThrottleLimit each run has a runspace of its own with only the Sweeps module. Define '{name}' inside the block, or import its module there."
             : $"The block called '{name}', which does not exist ({ScriptBlockLauncher.Describe(error)}).");
     }
+
+    /// <summary>Where in the script the error happened, as " (at file:line)", or nothing.</summary>
+    internal static string Where(ErrorRecord error) => error.InvocationInfo is { ScriptLineNumber: > 0 } at
+        ? $" (at {(string.IsNullOrEmpty(at.ScriptName) ? "line " + at.ScriptLineNumber : $"{at.ScriptName}:{at.ScriptLineNumber}")})"
+        : "";
 
     /// <summary>The run the current thread is executing, for Write-SweepMetric.</summary>
     [ThreadStatic] internal static SweepRunInfo? Current;
