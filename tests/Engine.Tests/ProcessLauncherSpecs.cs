@@ -66,6 +66,22 @@ public sealed class ProcessLauncherSpecs : IDisposable
         Assert.Equal(dir, env["SWEEPS_RUN_DIR"]);
         Assert.Equal("""{"epochs": 4, "x": 2.0}""", File.ReadAllText(env["SWEEPS_PARAMS_FILE"]));
         Assert.Equal(run.Id, env["WANDB_RUN_ID"]);
+        Assert.Equal(_temp.Root, env["WANDB_DIR"]); // W&B's agent: its working directory, unless set
+        Assert.Equal("wandb_version: 1\n\nepochs:\n  value: 4\nx:\n  value: 2.0\n", File.ReadAllText(env["WANDB_SWEEP_PARAM_PATH"]));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_grid_value_nan_reaches_the_program_as_a_float_not_a_string()
+    {
+        await Task.Yield();
+        var (run, dir) = RunOne("method: grid\nparameters:\n  x: {values: [.nan]}\n  s: {value: 'NaN'}\n", Spec());
+        Assert.Equal(RunState.Finished, run.State);
+        Assert.True(run.Config["x"] is double d && double.IsNaN(d));
+        Assert.Equal("NaN", run.Config["s"]);
+        var argv = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(dir, "argv.json")))!;
+        Assert.Equal(new[] { "--s=NaN", "--x=nan" }, argv); // Python's str(float('nan')), as W&B's agent passes it
+        var env = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(dir, "env.json")))!;
+        Assert.Equal("wandb_version: 1\n\ns:\n  value: NaN\nx:\n  value: .nan\n", File.ReadAllText(env["WANDB_SWEEP_PARAM_PATH"]));
     }
 
     [Fact(Timeout = 60_000)]

@@ -19,7 +19,7 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
 
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
-        var files = RunFiles.Write(run);
+        var files = RunFiles.Write(run, spec.WorkingDirectory);
         var argv = ProgramLifetime.Tie(CommandLine.Build(spec.Command, spec.Program, run.Config, files.ArgsJson, Environment.GetEnvironmentVariable, spec.Interpreters), spec.WorkingDirectory);
         var psi = new ProcessStartInfo(argv[0])
         {

@@ -5,16 +5,17 @@ namespace Sweeps.Engine.Runs;
 
 /// <summary>
 /// The files and environment a program run gets: its parameters as JSON (and as W&amp;B's params YAML), where to
-/// append metrics, and its ids and folder.
+/// append metrics, its ids and folder, and W&amp;B's variables as its agent sets them (<c>WANDB_DIR</c> the agent's
+/// working directory unless set; the params file is in the run's folder, not under <c>WANDB_DIR</c>).
 /// </summary>
 public sealed record RunFiles(string ArgsJson, string MetricsFile, IReadOnlyDictionary<string, string> Environment)
 {
-    public static RunFiles Write(RunContext run)
+    public static RunFiles Write(RunContext run, string workingDirectory)
     {
         var argsJson = Path.Combine(run.Directory, "params.json");
         File.WriteAllText(argsJson, PythonJson.Dumps(run.Config.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value)));
         var wandbParams = Path.Combine(run.Directory, "wandb-params.yaml");
-        File.WriteAllText(wandbParams, WandbParamsYaml(run.Config));
+        File.WriteAllText(wandbParams, WandbParamsYaml.Write(run.Config));
         var metrics = Path.Combine(run.Directory, "metrics.jsonl");
         var env = new Dictionary<string, string>
         {
@@ -27,17 +28,8 @@ public sealed record RunFiles(string ArgsJson, string MetricsFile, IReadOnlyDict
             ["WANDB_RUN_ID"] = run.RunId,
             ["WANDB_SWEEP_PARAM_PATH"] = wandbParams,
         };
+        if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("WANDB_DIR"))) env["WANDB_DIR"] = workingDirectory;
         return new RunFiles(argsJson, metrics, env);
-    }
-
-    // W&B's params file: "wandb_version: 1" then {name: {value: v}} per parameter. Values are written as JSON,
-    // which is valid YAML and keeps their types.
-    static string WandbParamsYaml(IReadOnlyDictionary<string, object?> config)
-    {
-        var sb = new StringBuilder("wandb_version: 1\n\n");
-        foreach (var (k, v) in config.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            sb.Append(PythonJson.Dumps(k)).Append(":\n  value: ").Append(PythonJson.Dumps(v)).Append('\n');
-        return sb.ToString();
     }
 
     /// <summary>The last <paramref name="maxBytes"/> of a text file (a run's log), or null when there is none.</summary>

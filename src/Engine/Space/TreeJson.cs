@@ -7,7 +7,9 @@ namespace Sweeps.Engine.Space;
 
 /// <summary>
 /// JSON for tree values. Doubles keep their float-ness (<c>42.0</c>, not <c>42</c>) so a value reads back with
-/// the type it was written with; non-finite doubles are written as the strings <c>"NaN"</c>, <c>"Infinity"</c>.
+/// the type it was written with. Non-finite doubles have no JSON form: in metrics they are written as the strings
+/// <c>"NaN"</c>, <c>"Infinity"</c> (not a valid value of a metric, as in W&amp;B); in configs, where a grid value
+/// <c>.nan</c> must reach the run as a float, as <c>{"__float__": "nan"}</c> (<see cref="WriteExact"/>, <see cref="Untag"/>).
 /// </summary>
 public static class TreeJson
 {
@@ -20,7 +22,14 @@ public static class TreeJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public static void Write(Utf8JsonWriter writer, object? value)
+    /// <summary>Writes a config: as <see cref="Write"/>, but NaN and infinities as a tagged object that reads back as the float.</summary>
+    public static void WriteExact(Utf8JsonWriter writer, object? value) => Write(writer, value, exact: true);
+
+    const string FloatTag = "__float__";
+
+    public static void Write(Utf8JsonWriter writer, object? value) => Write(writer, value, exact: false);
+
+    static void Write(Utf8JsonWriter writer, object? value, bool exact)
     {
         switch (value)
         {
@@ -29,31 +38,59 @@ public static class TreeJson
             case string s: writer.WriteStringValue(s); break;
             case long l: writer.WriteNumberValue(l); break;
             case int i: writer.WriteNumberValue(i); break;
-            case double d: WriteDouble(writer, d); break;
-            case float f: WriteDouble(writer, f); break;
+            case double d: WriteDouble(writer, d, exact); break;
+            case float f: WriteDouble(writer, f, exact); break;
             case decimal m: writer.WriteNumberValue(m); break;
             case DateTimeOffset t: writer.WriteStringValue(t.ToString("O", CultureInfo.InvariantCulture)); break;
             case IReadOnlyDictionary<string, object?> map:
                 writer.WriteStartObject();
-                foreach (var (k, v) in map) { writer.WritePropertyName(k); Write(writer, v); }
+                foreach (var (k, v) in map) { writer.WritePropertyName(k); Write(writer, v, exact); }
                 writer.WriteEndObject();
                 break;
             case IEnumerable<object?> list:
                 writer.WriteStartArray();
-                foreach (var item in list) Write(writer, item);
+                foreach (var item in list) Write(writer, item, exact);
                 writer.WriteEndArray();
                 break;
             default: writer.WriteStringValue(System.Convert.ToString(value, CultureInfo.InvariantCulture)); break;
         }
     }
 
-    static void WriteDouble(Utf8JsonWriter writer, double d)
+    static void WriteDouble(Utf8JsonWriter writer, double d, bool exact)
     {
+        if (!double.IsFinite(d) && exact)
+        {
+            writer.WriteStartObject();
+            writer.WriteString(FloatTag, double.IsNaN(d) ? "nan" : d > 0 ? "inf" : "-inf");
+            writer.WriteEndObject();
+            return;
+        }
         if (double.IsNaN(d)) { writer.WriteStringValue("NaN"); return; }
         if (double.IsInfinity(d)) { writer.WriteStringValue(d > 0 ? "Infinity" : "-Infinity"); return; }
         var text = d.ToString("R", CultureInfo.InvariantCulture);
         if (!text.Contains('.') && !text.Contains('E')) text += ".0";
         writer.WriteRawValue(text, skipInputValidation: true);
+    }
+
+    /// <summary>A config read back: the tagged non-finite floats <see cref="WriteExact"/> wrote become floats again, in place.</summary>
+    public static Dictionary<string, object?> Untag(Dictionary<string, object?> map)
+    {
+        foreach (var key in map.Keys.ToList()) map[key] = UntagValue(map[key]);
+        return map;
+    }
+
+    static object? UntagValue(object? value)
+    {
+        switch (value)
+        {
+            case Dictionary<string, object?> { Count: 1 } tagged when tagged.TryGetValue(FloatTag, out var text) && text is string name:
+                return name switch { "nan" => double.NaN, "inf" => double.PositiveInfinity, "-inf" => double.NegativeInfinity, _ => tagged };
+            case Dictionary<string, object?> map: return Untag(map);
+            case List<object?> list:
+                for (var i = 0; i < list.Count; i++) list[i] = UntagValue(list[i]);
+                return list;
+            default: return value;
+        }
     }
 
     /// <summary>

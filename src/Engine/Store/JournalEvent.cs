@@ -141,7 +141,7 @@ public abstract record JournalEvent(DateTimeOffset Time)
                 case "number": Number = Long(ref r, name); break;
                 case "steps": Steps = Long(ref r, name); break;
                 case "exit_code": ExitCode = r.TokenType == JsonTokenType.Number ? r.GetInt32() : null; break;
-                case "config": Config = Map(ref r, name); break;
+                case "config": Config = TreeJson.Untag(Map(ref r, name)); break;
                 case "metric_min": MetricMin = r.TokenType == JsonTokenType.Number ? r.GetDouble() : null; break;
                 case "metric_max": MetricMax = r.TokenType == JsonTokenType.Number ? r.GetDouble() : null; break;
                 case "summary": Summary = Map(ref r, name); break;
@@ -182,7 +182,7 @@ public sealed record SweepCreated(DateTimeOffset Time, string SweepId, string Sw
         w.WriteString("name", SweepName);
         w.WriteNumber("seed", Seed);
         w.WritePropertyName("config");
-        TreeJson.Write(w, Config);
+        TreeJson.WriteExact(w, Config);
     }
 }
 
@@ -197,7 +197,7 @@ public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, s
         w.WriteNumber("number", Number);
         w.WriteString("agent", Agent);
         w.WritePropertyName("config");
-        TreeJson.Write(w, Config);
+        TreeJson.WriteExact(w, Config);
         if (RetryOf is not null) w.WriteString("retry_of", RetryOf);
     }
 }
