@@ -127,6 +127,48 @@ public sealed class ProcessLauncherSpecs : IDisposable
         Assert.DoesNotContain("terminated", File.ReadAllText(Path.Combine(dir, "stdout.log")));
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(137, RunState.Killed, "killed by SIGKILL (exit code 137)")] // the OOM killer, kill -9
+    [InlineData(143, RunState.Killed, "killed by SIGTERM (exit code 143)")] // a stop, a pod's end
+    [InlineData(130, RunState.Killed, "killed by SIGINT (exit code 130)")]  // the user's Ctrl+C
+    [InlineData(139, RunState.Failed, "exit code 139")]                     // its own crash: SIGSEGV
+    public async Task A_program_ended_by_a_signal_from_outside_is_killed_and_its_own_crash_is_a_failure(int code, RunState state, string error)
+    {
+        await Task.Yield();
+        var (run, _) = RunOne($"method: grid\nparameters:\n  exit: {{value: {code}}}\n", Spec());
+        Assert.Equal(state, run.State);
+        Assert.Equal(error, run.Error);
+        Assert.Equal(code, run.ExitCode);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Runs_ended_by_a_signal_do_not_count_toward_the_failure_policy()
+    {
+        await Task.Yield();
+        var sweep = _temp.Create("method: grid\nparameters:\n  exit: {value: 137}\n  n: {values: [1, 2, 3, 4]}\n");
+        var agent = new SweepAgent(sweep, new ProcessLauncher(Spec()), new AgentOptions { MaxConsecutiveFailures = 2, FlappingFailures = 2 });
+        var runs = agent.Run(default).OfType<RunCompleted>().Select(c => c.Run).ToList();
+        Assert.Equal(4, runs.Count);
+        Assert.All(runs, r => Assert.Equal(RunState.Killed, r.State));
+        Assert.False(agent.StoppedForFailures);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Canceling_the_sweep_kills_a_program_at_once_where_early_termination_and_ctrl_c_send_sigterm_first()
+    {
+        await Task.Yield();
+        var sweep = _temp.Create("method: grid\nparameters:\n  epochs: {value: 100000}\n  sleep-ms: {value: 50}\n");
+        var agent = new SweepAgent(sweep, new ProcessLauncher(Spec() with { GracePeriod = TimeSpan.FromSeconds(30) }), new AgentOptions { Count = 1 });
+        var running = Task.Run(() => agent.Run(default).OfType<RunCompleted>().Single().Run);
+        while (_temp.Store.Open(sweep.Id).Snapshot().Runs is not [{ State: RunState.Running }]) await Task.Delay(100);
+        _temp.Store.Open(sweep.Id).Transition(SweepTransition.Cancel);
+        var run = await running;
+        Assert.Equal(RunState.Killed, run.State);
+        Assert.Equal("the sweep was canceled", run.Error);
+        // The test program prints "terminated" on SIGTERM; SIGKILL gives it no chance (nor the 30 s grace period).
+        Assert.DoesNotContain("terminated", File.ReadAllText(Path.Combine(sweep.Folder().RunDirectory(run.Id), "stdout.log")));
+    }
+
     [Fact]
     public void A_missing_program_or_interpreter_is_an_error_before_anything_runs()
     {

@@ -6,8 +6,8 @@ using Sweeps.Engine.Termination;
 namespace Sweeps.Engine.Agents;
 
 /// <summary>
-/// Watches the sweep while an agent works, every interval: when the sweep is canceled, asks all of this agent's
-/// running runs to stop; otherwise applies the early-termination rule (if any) over every run's metric history
+/// Watches the sweep while an agent works, every interval: when the sweep is canceled, ends all of this agent's
+/// running runs at once (W&amp;B's cancel kills; stop lets them finish); otherwise applies the early-termination rule (if any) over every run's metric history
 /// (read incrementally) and asks this agent's own runs the rule names to stop. Other agents' runs are their agents'
 /// business: each agent evaluates the same pure rule.
 /// </summary>
@@ -41,7 +41,7 @@ internal sealed class StopWatch : IDisposable
             var sweep = _sweep.Snapshot();
             if (sweep.State == "canceled")
             {
-                foreach (var run in _mine.Values) run.RequestStop("the sweep was canceled");
+                foreach (var run in _mine.Values) run.RequestStop("the sweep was canceled", atOnce: true);
                 return;
             }
             if (_rule is null || _metric is null) return;

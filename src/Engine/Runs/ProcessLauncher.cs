@@ -15,7 +15,10 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
 {
     public const string StdoutMarker = "@sweeps ";
     const int StderrTailLines = 20;
-    const int InterruptedExitCode = 128 + 2; // killed by SIGINT, or exited as if
+    // Signals from outside that end a program: 128 + N is how a shell and .NET report them (or a program exits as
+    // if). W&B's agent counts such an end (a negative return code) as no failure of the program; so does this one.
+    // A crash of the program's own (SIGSEGV, SIGABRT, SIGBUS) stays a failure.
+    static readonly Dictionary<int, string> EndingSignals = new() { [1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [9] = "SIGKILL", [15] = "SIGTERM" };
 
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
@@ -75,8 +78,8 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
             if ((cancel.IsCancellationRequested || run.ShouldStop) && !stopped)
             {
                 stopped = true;
-                killAt = DateTime.UtcNow + spec.GracePeriod;
-                Terminate(process);
+                killAt = run.StopAtOnce ? DateTime.UtcNow : DateTime.UtcNow + spec.GracePeriod; // a canceled sweep: at once, as W&B
+                if (!run.StopAtOnce) Terminate(process);
             }
             if (DateTime.UtcNow >= killAt) Kill(process);
         }
@@ -85,8 +88,10 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
         metrics.Drain(row => run.Log(row));
         if (stopped || cancel.IsCancellationRequested) return new RunOutcome(RunState.Killed, "stopped", process.ExitCode);
         if (process.ExitCode == 0) return RunOutcome.Finished;
-        // Ctrl+C reaches the program too where it shares the agent's process group, and may end it first.
-        if (process.ExitCode == InterruptedExitCode) return new RunOutcome(RunState.Killed, "interrupted (SIGINT)", process.ExitCode);
+        // Ctrl+C reaches the program too where it shares the agent's process group, and may end it first; so may
+        // the OOM killer, a kill from the user, a pod's end.
+        if (!OperatingSystem.IsWindows() && EndingSignals.TryGetValue(process.ExitCode - 128, out var signal))
+            return new RunOutcome(RunState.Killed, $"killed by {signal} (exit code {process.ExitCode})", process.ExitCode);
         string tail;
         lock (stderrLog) tail = string.Join(Environment.NewLine, stderrTail);
         return new RunOutcome(RunState.Failed, $"exit code {process.ExitCode}" + (tail.Length > 0 ? ": " + tail : ""), process.ExitCode);

@@ -45,8 +45,8 @@ internal sealed class RunspaceLauncher(UsingVariables block, MetricSpec? metric,
         ps.Streams.Warning.DataAdded += (_, e) => run.Output("warning: " + ps.Streams.Warning[e.Index].Message);
         ps.Streams.Information.DataAdded += (_, e) => run.Output(ps.Streams.Information[e.Index].MessageData?.ToString() ?? "");
         using var stop = cancel.Register(() => ps.BeginStop(null, null));
-        // Stopped early: cooperatively first ($Run.ShouldStop, the next metric throws), then forcibly.
-        using var early = run.StopRequested.Register(() => Task.Delay(GracePeriod).ContinueWith(_ =>
+        // Stopped early: cooperatively first ($Run.ShouldStop, the next metric throws), then forcibly; canceled: at once.
+        using var early = run.StopRequested.Register(() => Task.Delay(run.StopAtOnce ? TimeSpan.Zero : GracePeriod).ContinueWith(_ =>
         {
             try { ps.BeginStop(null, null); }
             catch (ObjectDisposedException) { } // it ended within the grace period
