@@ -23,6 +23,14 @@ Describe 'Get-Sweep' {
             @($all.Id | Sort-Object) | Should -Be @(@($Alpha1.Id, $Alpha2.Id, $Beta.Id) | Sort-Object)
         }
 
+        It 'shows every column of its table in 120 columns, a long name cut short' {
+            $own = New-TestStore
+            $long = New-Sweep -Config $SmallGrid -Store $own -Name ('a-very-long-sweep-name-' * 4)
+            $text = Get-Sweep -Store $own | Out-String -Width 120
+            $text | Should -Match 'Id\s+Name\s+Method\s+State\s+Runs\s+Failed\s+Metric\s+Best\s+Created'
+            $text | Should -Match "$($long.Id) a-very-long-sweep-name-…\sgrid\s+running\s+0\s+0\s+loss \(min\)\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}"
+        }
+
         It 'finds a sweep by exact id' {
             $found = @(Get-Sweep -Id $Beta.Id -Store $Store)
             $found | Should -HaveCount 1

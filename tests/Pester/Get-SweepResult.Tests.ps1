@@ -20,6 +20,21 @@ AfterAll {
 }
 
 Describe 'Get-SweepResult' {
+    Context 'how results are shown' {
+        It 'shows a table of number, id, state, parameters, metric and runtime, doubles with significant digits' {
+            $tiny = New-Sweep -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = @{ lr = @{ values = @(1.05e-4, 0.5) } } } -Store $Store
+            $null = Start-SweepAgent -Sweep $tiny -Store $Store -ScriptBlock { param($Run) @{ loss = $Run.Config.lr / 3 } }
+            $lines = (Get-SweepResult -Sweep $tiny -Store $Store | Out-String -Width 120) -split "`n" | Where-Object { $_.Trim() }
+            $lines[0] | Should -Match '^Number\s+Id\s+State\s+lr\s+loss\s+Runtime$'
+            $lines | Should -HaveCount 4 # header, rule, two runs: a table, not a list of 7 lines per run
+            $lines[2] | Should -Match '\s1\s+[a-z0-9]{8}\s+finished\s+0\.000105\s+3\.5E-05\s'
+            $parameters = @{}; foreach ($i in 1..12) { $parameters["parameter_number_$i"] = @{ value = $i } }
+            $wide = New-Sweep -Config @{ method = 'grid'; metric = @{ name = 'loss' }; parameters = $parameters } -Store $Store
+            $null = Start-SweepAgent -Sweep $wide -Store $Store -ScriptBlock { 1 }
+            (Get-SweepResult -Sweep $wide -Store $Store | Out-String -Width 300) | Should -Match 'parameter_number_12 : 12' # too wide for a table: a list
+        }
+    }
+
     Context 'result objects' {
         It 'returns one object per run, in run order' {
             $results = @(Get-SweepResult -Sweep $Grid.Id -Store $Store)
@@ -27,7 +42,7 @@ Describe 'Get-SweepResult' {
             @($results.Number) | Should -Be @(1, 2, 3, 4)
             @($results.Id) | Should -Be @($GridResults.Id)
             $results | ForEach-Object {
-                $_.PSObject.TypeNames[0] | Should -Be 'Sweeps.RunResult'
+                $_.PSObject.TypeNames | Should -Contain 'Sweeps.RunResult'
                 $_.SweepId | Should -Be $Grid.Id
             }
         }

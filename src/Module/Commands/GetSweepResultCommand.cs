@@ -38,7 +38,9 @@ public sealed class GetSweepResultCommand : SweepTargetCmdlet
                     runs = runs.TakeLast(1);
                 }
                 else if (Best || Top is not null) runs = Engine.Results.Ranking.Best(state.Config, runs, Best ? 1 : Top!.Value);
-                foreach (var run in runs) WriteObject(ResultObject.From(state, run));
+                var results = runs.Select(run => ResultObject.From(state, run)).ToList();
+                ResultView.Apply(this, results);
+                foreach (var result in results) WriteObject(result);
             }
         }
         catch (SweepsException e)

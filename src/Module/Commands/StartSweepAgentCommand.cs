@@ -91,7 +91,9 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
                     case RunCompleted r:
                         done++;
                         if (r.Warning is { } warning) WriteWarning(warning);
-                        WriteObject(ResultObject.From(handle.State, r.Run));
+                        var result = ResultObject.From(handle.State, r.Run);
+                        ResultView.Apply(this, [result]);
+                        WriteObject(result);
                         if (pipeline is not null && r.Run.State is Engine.Runs.RunState.Failed or Engine.Runs.RunState.Crashed) Tell(pipeline.Failed(r.Run));
                         if (progressClock.ElapsedMilliseconds >= 250) // progress is for people: a few updates a second
                         {

@@ -133,7 +133,7 @@
     }
     'Stop-Sweep' = @{
         Synopsis    = 'Stops a sweep: no new runs; running runs finish, or with -Cancel are killed.'
-        Description = 'Sets the sweep''s state to finished (running runs finish) or, with -Cancel, to canceled (running runs are killed at once, with no grace period, as W&B's cancel does, and recorded as killed). Allowed from running or paused, as in W&B; agents exit once their runs have ended.'
+        Description = 'Sets the sweep''s state to finished (running runs finish) or, with -Cancel, to canceled (running runs are killed at once, with no grace period, as W&B''s cancel does, and recorded as killed). Allowed from running or paused, as in W&B; agents exit once their runs have ended.'
         Parameters  = @{
             Sweep    = 'The sweep: an id, a name (wildcards allowed), or a sweep object on the pipeline.'
             Cancel   = 'Cancels the sweep: running runs are killed as well.'
