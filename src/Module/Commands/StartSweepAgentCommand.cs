@@ -68,56 +68,41 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
                 HeartbeatTimeout = TimeSpan.FromSeconds(HeartbeatTimeoutSeconds), MaxConsecutiveFailures = MaxConsecutiveFailures,
                 ExitWhenIdle = ExitWhenIdle,
             };
-            var agent = new SweepAgent(handle, launcher, options);
-            var done = 0;
-            var name = Printable.Text(state.Name); // shown in the progress bar and a CI log, where a control character would act
-            var progress = new ProgressRecord(1, $"Sweep {name} ({handle.Id})", "Starting the first run");
-            var numbers = new Dictionary<string, int>();
-            var pipeline = Engine.Results.PipelineReporter.Detect(Environment.GetEnvironmentVariable); // Azure DevOps, GitHub Actions
-            void Tell(IEnumerable<string> lines) { foreach (var line in lines) WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST", "SweepsPipeline"]); }
-            var progressClock = System.Diagnostics.Stopwatch.StartNew();
-            foreach (var e in agent.Run(_stop.Token))
+            var session = new AgentSession(handle, launcher, options, Engine.Results.PipelineReporter.Detect(Environment.GetEnvironmentVariable));
+            var progress = new ProgressRecord(1, $"Sweep {Printable.Text(state.Name)} ({handle.Id})", "Starting the first run");
+            foreach (var e in session.Run(_stop.Token))
             {
                 switch (e)
                 {
-                    case RunStarted s:
-                        numbers[s.Claim.Run.Id] = s.Claim.Run.Number;
-                        WriteVerbose($"Run {s.Claim.Run.Number} ({s.Claim.Run.Id}) started: {Engine.Space.TreeValue.Format(s.Claim.Run.Config)}");
+                    case SessionRunStarted s:
+                        WriteVerbose($"Run {s.Run.Number} ({s.Run.Id}) started: {Engine.Space.TreeValue.Format(s.Run.Config)}");
                         break;
-                    case RunOutput o:
-                        var prefix = ThrottleLimit > 1 && numbers.TryGetValue(o.RunId, out var n) ? $"[{n}] " : "";
-                        WriteInformation(new HostInformationMessage { Message = prefix + o.Line }, ["PSHOST", "SweepsRunOutput"]);
+                    case SessionOutput o:
+                        WriteInformation(new HostInformationMessage { Message = o.Line }, ["PSHOST", "SweepsRunOutput"]);
                         break;
-                    case RunCompleted r:
-                        done++;
+                    case SessionRunEnded r:
                         if (r.Warning is { } warning) WriteWarning(warning);
                         var result = ResultObject.From(handle.State, r.Run);
                         ResultView.Apply(this, [result]);
                         WriteObject(result);
-                        if (pipeline is not null && r.Run.State is Engine.Runs.RunState.Failed or Engine.Runs.RunState.Crashed) Tell(pipeline.Failed(r.Run));
-                        if (progressClock.ElapsedMilliseconds >= 250) // progress is for people: a few updates a second
-                        {
-                            var snapshot = handle.Snapshot();
-                            WriteProgress(AgentProgress.Update(progress, snapshot, done, Count));
-                            if (pipeline is not null) Tell(pipeline.Progress(name, snapshot.Runs.Count, snapshot.Config.RunCap ?? (snapshot.Config.Method == "grid" ? Engine.Search.GridSearch.Size(snapshot.Config) : null)));
-                            progressClock.Restart();
-                        }
+                        break;
+                    case SessionProgress p:
+                        WriteProgress(AgentProgress.Update(progress, p.Sweep, p.Done, p.Count));
+                        break;
+                    case PipelineLines lines:
+                        foreach (var line in lines.Lines) WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST", "SweepsPipeline"]);
+                        break;
+                    case SessionEnded end:
+                        progress.RecordType = ProgressRecordType.Completed;
+                        WriteProgress(progress);
+                        WriteVerbose($"Agent stopped after {end.Done} run{(end.Done == 1 ? "" : "s")}: {end.Reason}.");
+                        if (end.Outcome == SessionOutcome.StoppedOnFailures)
+                            WriteError(new SweepsException(SweepsErrorKind.AgentFailing, $"The agent stopped: {end.Reason}"), Sweep);
+                        else if (end.Outcome == SessionOutcome.NothingToRun)
+                            WriteWarning($"Sweep {handle.Id} has no runs to give: {end.Reason}.");
                         break;
                 }
             }
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-            if (pipeline is not null)
-            {
-                var end = handle.Snapshot();
-                var markdown = Engine.Results.PipelineReporter.Summary(handle.Id, name, end.State, end.Config, end.Runs);
-                Tell(pipeline.Finished(markdown, System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sweeps-summary-{handle.Id}-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Environment.ProcessId}.md")));
-            }
-            WriteVerbose($"Agent stopped after {done} run{(done == 1 ? "" : "s")}: {agent.StopReason}.");
-            if (agent.StoppedForFailures)
-                WriteError(new SweepsException(SweepsErrorKind.AgentFailing, $"The agent stopped: {agent.StopReason}"), Sweep);
-            else if (done == 0 && !_stop.IsCancellationRequested)
-                WriteWarning($"Sweep {handle.Id} has no runs to give: {agent.StopReason}.");
         }
         catch (SweepsException e)
         {

@@ -8,7 +8,7 @@ internal static class AgentProgress
     /// <param name="sweep">A snapshot (config and a copy of the runs): agents' worker threads change the live state.</param>
     public static ProgressRecord Update(ProgressRecord record, Engine.Store.SweepSnapshot sweep, int done, int? count)
     {
-        long? total = count ?? sweep.Config.RunCap ?? (sweep.Config.Method == "grid" ? Engine.Search.GridSearch.Size(sweep.Config) : null);
+        var total = Engine.Agents.AgentSession.Total(sweep, count);
         var doneNow = count is null ? sweep.Runs.Count : done;
         var best = SweepInfo.BestRun(sweep.Config, sweep.Runs);
         var bestText = best is null || sweep.Config.Metric is null ? "" :
