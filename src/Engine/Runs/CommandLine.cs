@@ -16,7 +16,7 @@ public static partial class CommandLine
     /// <summary>Interpreters by program extension; a program with another extension is run directly.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Interpreters = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
-        [".py"] = [OperatingSystem.IsWindows() ? "python" : "python3"],
+        [".py"] = PythonInterpreter.Here(),
         [".ps1"] = ["pwsh", "-NoProfile", "-NonInteractive", "-File"],
         [".sh"] = ["bash"],
         [".bash"] = ["bash"],

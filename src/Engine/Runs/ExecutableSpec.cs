@@ -28,7 +28,12 @@ public sealed record ExecutableSpec
         var argv = CommandLine.Build(Command, Program, new Dictionary<string, object?>(), "args.json", Environment.GetEnvironmentVariable, Interpreters);
         if (argv.Count == 0) throw new SweepsException(SweepsErrorKind.ProgramNotFound, "The command is empty.");
         var first = argv[0] == "/usr/bin/env" && argv.Count > 1 ? argv[1] : argv[0];
-        if (Executables.Find(first, WorkingDirectory) is null)
+        var found = Executables.Find(first, WorkingDirectory);
+        if (found is not null && PythonInterpreter.IsStoreAlias(found) && Path.GetFileNameWithoutExtension(found).StartsWith("python", StringComparison.OrdinalIgnoreCase))
+            throw new SweepsException(SweepsErrorKind.ProgramNotFound,
+                $"'{found}' is the Microsoft Store's alias for Python, which opens the Store instead of running the program: install Python "
+                + "(python.org, or winget install Python.Python.3.13) so the py launcher finds it, or activate a virtual environment.");
+        if (found is null)
             throw new SweepsException(SweepsErrorKind.ProgramNotFound,
                 $"Cannot find '{first}' (the command starts '{string.Join(' ', argv.Take(3))}'): it is not a file and not on PATH.");
     }

@@ -23,13 +23,16 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
         var files = RunFiles.Write(run, spec.WorkingDirectory);
-        var argv = ProgramLifetime.Tie(CommandLine.Build(spec.Command, spec.Program, run.Config, files.ArgsJson, Environment.GetEnvironmentVariable, spec.Interpreters), spec.WorkingDirectory);
+        var command = CommandLine.Build(spec.Command, spec.Program, run.Config, files.ArgsJson, Environment.GetEnvironmentVariable, spec.Interpreters);
+        if (BatchFileArguments.Problem(command) is { } refused) return new RunOutcome(RunState.Failed, refused);
+        var argv = ProgramLifetime.Tie(command, spec.WorkingDirectory);
         var psi = new ProcessStartInfo(argv[0])
         {
             WorkingDirectory = spec.WorkingDirectory,
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
             UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
         };
+        var stop = GracefulStops.For(OperatingSystem.IsWindows(), ownProcessGroup: OperatingSystem.IsWindows() && WindowsConsole.InOwnGroup(psi));
         foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
         foreach (var (k, v) in files.Environment) psi.Environment[k] = v;
 
@@ -79,7 +82,7 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
             {
                 stopped = true;
                 killAt = run.StopAtOnce ? DateTime.UtcNow : DateTime.UtcNow + spec.GracePeriod; // a canceled sweep: at once, as W&B
-                if (!run.StopAtOnce) Terminate(process);
+                if (!run.StopAtOnce) Terminate(process, stop);
             }
             if (DateTime.UtcNow >= killAt) Kill(process);
         }
@@ -102,14 +105,18 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
         run.Log(MetricsFileReader.TryParse(json, out var why) ?? MetricsFileReader.ProtocolError(source, why, json));
     }
 
-    // Asks the program to stop: SIGTERM on Unix (it can clean up), to its whole group where it has one; kill on
-    // Windows (no portable equivalent).
-    static void Terminate(Process process)
+    // Asks the program to stop so it can save a checkpoint: SIGTERM to its whole group on Unix, Ctrl+Break to its
+    // console group on Windows; killed at once where it cannot be asked. The grace period ends in a kill either way.
+    static void Terminate(Process process, GracefulStop how)
     {
         try
         {
-            if (OperatingSystem.IsWindows()) process.Kill(entireProcessTree: true);
-            else ProgramLifetime.Signal(process, 15);
+            switch (how)
+            {
+                case GracefulStop.Terminate: ProgramLifetime.Signal(process, 15); break;
+                case GracefulStop.ConsoleBreak when OperatingSystem.IsWindows() && WindowsConsole.Break(process): break;
+                default: Kill(process); break;
+            }
         }
         catch (InvalidOperationException) { }
     }
