@@ -12,5 +12,8 @@ public sealed record StoreOptions
     /// <summary>A lock not renewed for this long belongs to a holder that died or froze, and is taken over.</summary>
     public TimeSpan LockStaleAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Told once per operation that waits for a store it cannot reach (a server down, a mistyped port).</summary>
+    public Action<string>? Waiting { get; init; }
+
     public static StoreOptions Default { get; } = new();
 }

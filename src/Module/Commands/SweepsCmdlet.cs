@@ -12,8 +12,21 @@ public abstract class SweepsCmdlet : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Store { get; set; }
 
-    private protected SweepStore OpenStore(string? root = null) =>
-        new(StoreLocation.Resolve(root ?? Store, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
+    private protected SweepStore OpenStore(string? root = null)
+    {
+        // A store that cannot be reached is waited for (a server restarting, a pod starting), but not in silence:
+        // a warning says so at once, from the pipeline's thread (an agent's workers cannot write to the pipeline).
+        var pipelineThread = Environment.CurrentManagedThreadId;
+        var options = StoreOptions.Default with { Waiting = message => { if (Environment.CurrentManagedThreadId == pipelineThread) Warn(message); } };
+        return new(StoreLocation.Resolve(root ?? Store, SessionState.Path.CurrentFileSystemLocation.ProviderPath), options);
+    }
+
+    // A handle can outlive its cmdlet (a SweepInfo kept in a variable): then there is nobody to warn.
+    void Warn(string message)
+    {
+        try { WriteWarning(message); }
+        catch (Exception e) when (e is InvalidOperationException or PipelineStoppedException) { }
+    }
 
     private protected void WriteError(SweepsException e, object? target) => WriteError(ErrorRecords.From(e, target));
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Azure;
 using Azure.Core;
 using Azure.Storage;
@@ -69,10 +68,10 @@ internal sealed class BlobContainer
 
     public void Run(string doing, Action work, CancellationToken cancel = default) => Run(doing, () => { work(); return 0; }, cancel);
 
-    public Backoff Retry(string doing, CancellationToken cancel = default) => new(this, doing, Options.LockTimeout, cancel, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
+    public Backoff Retry(string doing, CancellationToken cancel = default) => new(this, doing, cancel, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
 
     /// <summary>Waits for another agent's lease: held for milliseconds, so looked at again soon (20 ms growing to 400 ms).</summary>
-    public Backoff Turn(string doing, CancellationToken cancel = default) => new(this, doing, Options.LockTimeout, cancel, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(400));
+    public Backoff Turn(string doing, CancellationToken cancel = default) => new(this, doing, cancel, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(400));
 
     /// <summary>Makes the container where it is missing (once per process).</summary>
     public void Make()
@@ -119,17 +118,12 @@ internal sealed class BlobContainer
         }
     }
 
-    /// <summary>
-    /// Tries again with growing waits (doubling from <paramref name="first"/> to <paramref name="longest"/>, with jitter
-    /// so agents do not come back in step) while the failures are transient and the time allowed lasts; otherwise
-    /// throws the store error.
-    /// </summary>
-    public sealed class Backoff(BlobContainer container, string doing, TimeSpan bound, CancellationToken cancel, TimeSpan first, TimeSpan longest)
+    /// <summary>Tries again while failures are transient and the time allowed lasts; otherwise throws the store error.</summary>
+    public sealed class Backoff(BlobContainer container, string doing, CancellationToken cancel, TimeSpan first, TimeSpan longest)
     {
-        readonly Stopwatch _clock = Stopwatch.StartNew();
-        TimeSpan _delay = first;
+        readonly StoreBackoff _wait = new(container.Options, container.Display, doing, cancel, first, longest);
 
-        public TimeSpan Remaining => bound - _clock.Elapsed;
+        public TimeSpan Remaining => _wait.Remaining;
 
         public void After(Exception e)
         {
@@ -138,16 +132,11 @@ internal sealed class BlobContainer
             Wait(e);
         }
 
-        /// <summary>Waits before the next try, or throws when the time allowed is spent.</summary>
-        public void Wait(Exception? last = null)
-        {
-            var wait = _delay * (0.75 + 0.5 * Random.Shared.NextDouble());
-            if (_clock.Elapsed + wait > bound)
-                throw last is null
-                    ? new SweepsException(SweepsErrorKind.LockTimeout, $"Cannot {doing} in the store '{container.Display}': gave up after {_clock.Elapsed.TotalSeconds:0} s.")
-                    : BlobFaults.Unavailable(last, doing, container.Display, _clock.Elapsed);
-            if (cancel.WaitHandle.WaitOne(wait)) cancel.ThrowIfCancellationRequested();
-            _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, longest.Ticks));
-        }
+        /// <summary>Waits before the next try (after a failure, or for a turn), or throws when the time allowed is spent.</summary>
+        public void Wait(Exception? last = null) => _wait.Wait(
+            waited => last is null
+                ? new SweepsException(SweepsErrorKind.LockTimeout, $"Cannot {doing} in the store '{container.Display}': gave up after {waited.TotalSeconds:0} s.")
+                : BlobFaults.Unavailable(last, doing, container.Display, waited),
+            last is null || BlobFaults.Code(last) is not null ? null : BlobFaults.Reason(last)); // no answer from the service: unreachable
     }
 }

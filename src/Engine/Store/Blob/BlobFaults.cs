@@ -77,7 +77,7 @@ internal static class BlobFaults
         new(SweepsErrorKind.StoreUnavailable,
             $"The Azure Blob store '{store}' is unavailable: could not {doing} for {waited.TotalSeconds:0} s ({Reason(last)}). Check that the service is reachable from this machine.", last);
 
-    static string Reason(Exception e) => e switch
+    public static string Reason(Exception e) => e switch
     {
         AggregateException { InnerExceptions.Count: > 0 } a => Reason(a.InnerExceptions[^1]),
         RequestFailedException { Status: > 0 } r => $"{r.Status} {r.ErrorCode}",

@@ -24,7 +24,7 @@ internal sealed class PostgresChange : IExclusiveChange
     {
         _sweep = sweep;
         _cancel = cancel;
-        Store.Tables.Ensure(Store.Server, Store.Where, Store.Options.LockTimeout);
+        Store.Tables.Ensure(Store.Server, Store.Where, Store.Options);
         var retry = Retry("take the sweep's lock");
         try { _read = Lock(retry); }
         catch
@@ -36,7 +36,7 @@ internal sealed class PostgresChange : IExclusiveChange
 
     PostgresStore Store => _sweep.Store;
 
-    PostgresServer.Backoff Retry(string doing) => new(Store.Server, Store.Where, doing, Store.Options.LockTimeout, _cancel);
+    PostgresServer.Backoff Retry(string doing) => new(Store.Server, Store.Where, doing, Store.Options, _cancel);
 
     /// <summary>The journal rows appended since the sweep's handle last read, fetched with the lock (once).</summary>
     public List<(long Seq, byte[] Line)> TakeRead()

@@ -72,7 +72,7 @@ internal static class PostgresFaults
         new(SweepsErrorKind.StoreUnavailable,
             $"The PostgreSQL store '{where.Display}' is unavailable: could not {doing} for {waited.TotalSeconds:0} s ({Reason(last)}). Check that its server runs and accepts connections at {where.Host}:{where.Port}.", last);
 
-    static string Reason(Exception e) => e switch
+    public static string Reason(Exception e) => e switch
     {
         PostgresException p => $"{p.MessageText}, SQLSTATE {p.SqlState}",
         NpgsqlException { InnerException: SocketException s } => s.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : s.Message,

@@ -85,10 +85,10 @@ internal sealed class PostgresSchema
     ];
 
     /// <summary>Makes sure the tables exist at <see cref="Version"/>; throws when a newer Sweeps made them.</summary>
-    public void Ensure(PostgresServer server, PostgresLocation where, TimeSpan bound)
+    public void Ensure(PostgresServer server, PostgresLocation where, StoreOptions options)
     {
         if (Ready.ContainsKey((where.ConnectionString, Name))) return;
-        server.Run(where, "open the store", bound, connection =>
+        server.Run(where, "open the store", options, connection =>
         {
             // Most starts find the tables as they should be: one read, no lock, nothing a read-only user cannot do.
             if (Found(connection, where) == Version) return true;

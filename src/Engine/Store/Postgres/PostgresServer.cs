@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Sockets;
 using Npgsql;
 
@@ -23,12 +22,12 @@ internal sealed class PostgresServer
 
     /// <summary>
     /// Runs <paramref name="work"/> on a connection of its own, again on a fresh one after a transient failure, until
-    /// <paramref name="bound"/> has passed. Work that writes must be safe to run again (a transaction, or a write that
+    /// the store's time allowed (<see cref="StoreOptions.LockTimeout"/>) has passed. Work that writes must be safe to run again (a transaction, or a write that
     /// finds out whether it already landed).
     /// </summary>
-    public T Run<T>(PostgresLocation where, string doing, TimeSpan bound, Func<NpgsqlConnection, T> work, CancellationToken cancel = default)
+    public T Run<T>(PostgresLocation where, string doing, StoreOptions options, Func<NpgsqlConnection, T> work, CancellationToken cancel = default)
     {
-        var retry = new Backoff(this, where, doing, bound, cancel);
+        var retry = new Backoff(this, where, doing, options, cancel);
         while (true)
         {
             NpgsqlConnection? connection = null;
@@ -56,28 +55,24 @@ internal sealed class PostgresServer
     public static bool IsFailure(Exception e) => e is NpgsqlException or SocketException or IOException;
 
     /// <summary>
-    /// Tries again with growing waits (50 ms doubling to 2 s, with jitter so agents do not come back in step) while the
-    /// failures are transient and the time allowed lasts; otherwise throws the store error.
+    /// Tries again with growing waits (50 ms doubling to 2 s) while the failures are transient and the time allowed
+    /// lasts; otherwise throws the store error.
     /// </summary>
-    public sealed class Backoff(PostgresServer server, PostgresLocation where, string doing, TimeSpan bound, CancellationToken cancel)
+    public sealed class Backoff(PostgresServer server, PostgresLocation where, string doing, StoreOptions options, CancellationToken cancel)
     {
-        readonly Stopwatch _clock = Stopwatch.StartNew();
-        TimeSpan _delay = TimeSpan.FromMilliseconds(50);
+        readonly StoreBackoff _wait = new(options, where.Display, doing, cancel, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
 
         public CancellationToken Cancel => cancel;
 
         /// <summary>What is left of the time allowed.</summary>
-        public TimeSpan Remaining => bound - _clock.Elapsed;
+        public TimeSpan Remaining => _wait.Remaining;
 
         public void After(Exception e, bool opening)
         {
             cancel.ThrowIfCancellationRequested();
             if (!PostgresFaults.IsTransient(e, opening)) throw PostgresFaults.From(e, doing, where);
             server._source.Clear(); // the pool's other connections went down with the server: do not try them one by one
-            var wait = _delay * (0.75 + 0.5 * Random.Shared.NextDouble());
-            if (_clock.Elapsed + wait > bound) throw PostgresFaults.Unavailable(e, doing, where, _clock.Elapsed);
-            if (cancel.WaitHandle.WaitOne(wait)) cancel.ThrowIfCancellationRequested();
-            _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            _wait.Wait(waited => PostgresFaults.Unavailable(e, doing, where, waited), opening ? PostgresFaults.Reason(e) : null);
         }
     }
 }

@@ -36,8 +36,8 @@ public sealed class PostgresStore : IStoreBackend
     /// </summary>
     internal T Run<T>(string doing, Func<NpgsqlConnection, T> work, CancellationToken cancel = default)
     {
-        Tables.Ensure(Server, Where, Options.LockTimeout);
-        return Server.Run(Where, doing, Options.LockTimeout, work, cancel);
+        Tables.Ensure(Server, Where, Options);
+        return Server.Run(Where, doing, Options, work, cancel);
     }
 
     /// <summary>
