@@ -89,7 +89,7 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
         process.WaitForExit(); // flushes the asynchronous stdout/stderr readers
         if (stopped) Kill(process); // what it started and left behind ends with the run
         metrics.Drain(row => run.Log(row));
-        if (stopped || cancel.IsCancellationRequested) return new RunOutcome(RunState.Killed, "stopped", process.ExitCode);
+        if (stopped || cancel.IsCancellationRequested) return new RunOutcome(RunState.Killed, "stopped by the user", process.ExitCode); // an early stop's reason replaces it
         if (process.ExitCode == 0) return RunOutcome.Finished;
         // Ctrl+C reaches the program too where it shares the agent's process group, and may end it first; so may
         // the OOM killer, a kill from the user, a pod's end.
