@@ -9,7 +9,8 @@
     FormatsToProcess     = @('Sweeps.Format.ps1xml')
     CmdletsToExport      = @(
         'New-Sweep', 'Get-Sweep', 'Test-SweepConfig', 'Start-SweepAgent', 'Write-SweepMetric',
-        'Get-SweepResult', 'Get-SweepRun', 'Get-SweepParameterImportance', 'Suspend-Sweep', 'Resume-Sweep', 'Stop-Sweep', 'Remove-Sweep', 'Export-SweepReport')
+        'Get-SweepResult', 'Get-SweepRun', 'Get-SweepParameterImportance', 'Suspend-Sweep', 'Resume-Sweep', 'Stop-Sweep', 'Remove-Sweep', 'Export-SweepReport',
+        'Start-SweepDashboard')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -22,6 +22,8 @@ public enum SweepsErrorKind
     InvalidMetric,
     /// <summary>A training block read a key its run's config does not have.</summary>
     UnknownConfigKey,
+    /// <summary>The dashboard's port is taken by another program.</summary>
+    PortInUse,
 }
 
 /// <summary>The one exception type the engine throws on purpose; <see cref="Kind"/> says which failure it is.</summary>

@@ -53,6 +53,7 @@ static class Verbs
         root.Add(Change("resume", "Resume a paused sweep.", "Resume-Sweep"));
         root.Add(Change("stop", "Stop the sweep: no new runs; running runs finish.", "Stop-Sweep", ("Confirm", false)));
         root.Add(Change("cancel", "Cancel the sweep: no new runs; running runs are killed.", "Stop-Sweep", ("Cancel", true), ("Confirm", false)));
+        root.Add(Dashboard());
         root.Add(Run(scriptArgs));
         // `sweeps` alone: the help, and 2, as a usage error.
         root.SetAction(r => { new HelpAction().Invoke(r); Console.WriteLine(ExitCode.Explained); return ExitCode.Usage; });
@@ -136,6 +137,20 @@ static class Verbs
         var output = new Option<string>("--output", "-o") { Description = "The HTML file to write (replaced if it exists).", HelpName = "FILE", Required = true };
         var command = new Command("report", "Write the sweep's HTML report, one file that works offline.") { id, output };
         command.SetAction(r => Cmdlet(r, "Export-SweepReport", new() { ["Sweep"] = r.GetValue(id), ["Path"] = r.GetValue(output), ["Force"] = true }, select: "FullName"));
+        return command;
+    }
+
+    static Command Dashboard()
+    {
+        var id = new Argument<string?>("ID") { Description = "The sweep to open the page at (default: the list of the store's sweeps).", Arity = ArgumentArity.ZeroOrOne };
+        var port = new Option<int?>("--port") { Description = "The TCP port (default 8765).", HelpName = "N", CustomParser = r => Whole(r, 1) };
+        var address = new Option<string?>("--address") { Description = "The address to listen on (default 127.0.0.1: this machine only).", HelpName = "ADDRESS" };
+        var control = new Option<bool>("--allow-control") { Description = "Let the page pause, resume, stop and cancel sweeps (read-only without it)." };
+        var command = new Command("dashboard", "Serve a live dashboard of the store's sweeps until Ctrl+C.") { id, port, address, control };
+        command.SetAction(r => Cmdlet(r, "Start-SweepDashboard", new()
+        {
+            ["Sweep"] = r.GetValue(id), ["Port"] = r.GetValue(port), ["Address"] = r.GetValue(address), ["AllowControl"] = r.GetValue(control) ? true : null,
+        }, select: "Url"));
         return command;
     }
 

@@ -33,6 +33,7 @@ internal static class ErrorRecords
         SweepsErrorKind.SweepInUse => "SweepInUse",
         SweepsErrorKind.InvalidMetric => "InvalidSweepMetric",
         SweepsErrorKind.UnknownConfigKey => "UnknownConfigKey",
+        SweepsErrorKind.PortInUse => "DashboardPortInUse",
         _ => "InvalidArgument",
     };
 
@@ -54,6 +55,7 @@ internal static class ErrorRecords
         SweepsErrorKind.SweepInUse => ErrorCategory.ResourceBusy,
         SweepsErrorKind.InvalidMetric => ErrorCategory.InvalidData,
         SweepsErrorKind.UnknownConfigKey => ErrorCategory.ObjectNotFound,
+        SweepsErrorKind.PortInUse => ErrorCategory.ResourceUnavailable,
         _ => ErrorCategory.InvalidArgument,
     };
 }

@@ -105,6 +105,20 @@ param([string]$Name, [switch]$Flag, [int]$N, [Parameter(ValueFromRemainingArgume
         $effects.Runs | Sort-Object -Unique | Should -Be 6
     }
 
+    It 'serves the dashboard until Ctrl+C, saying where' {
+        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in $hostDll, '--store', $store, 'dashboard', "--port=$port") { $psi.ArgumentList.Add($a) }
+        $psi.WorkingDirectory = $work; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+        $p = [Diagnostics.Process]::Start($psi)
+        $err = $p.StandardError.ReadToEndAsync()
+        $p.StandardOutput.ReadLine() | Should -Be "Dashboard: http://127.0.0.1:$port/ (read-only; Ctrl+C stops it)"
+        (Invoke-RestMethod "http://127.0.0.1:$port/api/sweeps").store | Should -Be ([IO.Path]::GetFullPath($store))
+        kill -INT $p.Id
+        $p.WaitForExit(20000) | Should -BeTrue
+        $p.ExitCode | Should -Be 130
+    }
+
     It 'exits 4 for an invalid config and 5 for an unknown sweep, with one error line on stderr' {
         Set-Content (Join-Path $work 'bad.yaml') "method: nope`nparameters:`n  x: {value: 1}`n"
         $bad = Invoke-Sweeps --store $store sweep bad.yaml

@@ -11,7 +11,7 @@ Describe 'The Sweeps module manifest' {
     }
 
     It 'exports exactly the twelve cmdlets' {
-        $expected = 'Export-SweepReport', 'Get-Sweep', 'Get-SweepParameterImportance', 'Get-SweepResult', 'Get-SweepRun', 'New-Sweep', 'Remove-Sweep', 'Resume-Sweep', 'Start-SweepAgent', 'Stop-Sweep', 'Suspend-Sweep', 'Test-SweepConfig', 'Write-SweepMetric'
+        $expected = 'Export-SweepReport', 'Get-Sweep', 'Get-SweepParameterImportance', 'Get-SweepResult', 'Get-SweepRun', 'New-Sweep', 'Remove-Sweep', 'Resume-Sweep', 'Start-SweepAgent', 'Start-SweepDashboard', 'Stop-Sweep', 'Suspend-Sweep', 'Test-SweepConfig', 'Write-SweepMetric'
         $module = Get-Module Sweeps
         $module | Should -Not -BeNullOrEmpty
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected

@@ -15,7 +15,7 @@ public sealed record RunFiles(string ArgsJson, string MetricsFile, IReadOnlyDict
         var argsJson = Path.Combine(run.Directory, "params.json");
         File.WriteAllText(argsJson, PythonJson.Dumps(run.Config.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value)));
         var wandbParams = Path.Combine(run.Directory, "wandb-params.yaml");
-        File.WriteAllText(wandbParams, WandbParamsYaml.Write(run.Config));
+        File.WriteAllText(wandbParams, PyYaml.WandbParams(run.Config));
         var metrics = Path.Combine(run.Directory, "metrics.jsonl");
         var env = new Dictionary<string, string>
         {

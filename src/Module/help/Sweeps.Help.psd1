@@ -171,8 +171,8 @@
         )
     }
     'Export-SweepReport' = @{
-        Synopsis    = 'Writes one self-contained HTML report of a sweep that works offline.'
-        Description = 'The report shows the sweep, its best runs, parallel coordinates of the parameters and the metric, the metric over runs with the best so far, every run''s history curve (the best 300), and each parameter''s importance (a random forest, as W&B computes it) and linear correlation with the metric. plotly.js is bundled into the file, so it opens without a network.'
+        Synopsis    = 'Writes the dashboard''s page of one sweep as one self-contained HTML file that works offline.'
+        Description = 'The same page Start-SweepDashboard serves, with the sweep''s data inside: parallel coordinates (log axes for log-distributed parameters, numeric categories in order), the metric against each parameter, the metric over runs with the best so far, any logged metric of every run against step, epoch or wall time (coloured by state, a cross where early termination stopped a run), parameter importance (a random forest, as W&B computes it) with the correlation''s sign, a run table that sorts and filters with each run''s config, summary and error, the sweep''s config and state counts, and what early termination saved. plotly.js is bundled into the file, so it opens without a network; every value is shown as text.'
         Parameters  = @{
             Sweep = 'The sweep: an id, a name, or a sweep object on the pipeline.'
             Path  = 'The HTML file to write.'
@@ -182,6 +182,22 @@
         Examples    = @(
             @{ Code = 'Export-SweepReport k3x9q2ab -Path report.html'; Remarks = 'Writes report.html; open it in any browser.' }
             @{ Code = "Get-Sweep -Name 'nightly' | Export-SweepReport -Path (Join-Path `$env:BUILD_ARTIFACTSTAGINGDIRECTORY 'report.html') -Force"; Remarks = 'The report as a pipeline artifact.' }
+        )
+    }
+    'Start-SweepDashboard' = @{
+        Synopsis    = 'Serves a live dashboard of the store''s sweeps in the browser until Ctrl+C or Stop-Job.'
+        Description = 'A local web server (on 127.0.0.1 unless -Address says otherwise) with a page that lists the store''s sweeps and shows one in detail, as Export-SweepReport does, redrawn within about a second when agents (in other processes or on other machines) start or end runs or log metrics. It works offline (plotly.js is served from the module) and with every store. The page is read-only unless -AllowControl lets it pause, resume, stop and cancel sweeps. Writes an object with the dashboard''s Url first; a port in use is an error (DashboardPortInUse).'
+        Parameters  = @{
+            Sweep        = 'The sweep to open the page at: an id, a name, or a sweep object on the pipeline. Without it the page lists every sweep of the store.'
+            Port         = 'The TCP port (default 8765).'
+            Address      = 'The address to listen on (default 127.0.0.1: this machine only). Another address lets other machines open the dashboard; it is read-only unless -AllowControl.'
+            AllowControl = 'Lets the page pause, resume, stop and cancel sweeps.'
+            Store        = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: $env:SWEEPS_STORE, else ./.sweeps.'
+        }
+        Examples    = @(
+            @{ Code = 'Start-SweepDashboard'; Remarks = 'Serves http://127.0.0.1:8765/ with every sweep of ./.sweeps; open it in a browser, Ctrl+C stops it.' }
+            @{ Code = '$job = Start-ThreadJob { Start-SweepDashboard k3x9q2ab -Store postgres://sweeps@db/sweeps -Port 9000 }; Receive-Job $job -Wait -AutoRemoveJob:$false | Select-Object -First 1; Stop-Job $job'; Remarks = 'The dashboard of a PostgreSQL store in the background while agents run elsewhere; Stop-Job ends it.' }
+            @{ Code = 'Start-SweepDashboard -AllowControl'; Remarks = 'The page gets pause, resume, stop and cancel buttons.' }
         )
     }
 }

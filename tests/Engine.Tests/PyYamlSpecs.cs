@@ -1,9 +1,9 @@
-using Sweeps.Engine.Runs;
+using Sweeps.Engine.Space;
 
 namespace Sweeps.Engine.Tests;
 
 /// <summary>The params file as W&amp;B's agent writes it: PyYAML's safe_dump, block style.</summary>
-public sealed class WandbParamsYamlSpecs
+public sealed class PyYamlSpecs
 {
     [Fact]
     public void Writes_each_parameter_as_pyyaml_safe_dump_does()
@@ -78,14 +78,14 @@ public sealed class WandbParamsYamlSpecs
             'yes':
               value: 'yes'
 
-            """.Replace("\r\n", "\n"), WandbParamsYaml.Write(config));
+            """.Replace("\r\n", "\n"), PyYaml.WandbParams(config));
     }
 
     [Fact]
     public void What_it_writes_reads_back_as_the_same_values()
     {
         var config = new Dictionary<string, object?> { ["s"] = "on", ["k"] = "x: y # z", ["l"] = new List<object?> { "[a]", "{b}", "*c" } };
-        var read = new YamlDotNet.Serialization.Deserializer().Deserialize<Dictionary<string, Dictionary<string, object>>>(WandbParamsYaml.Write(config).Replace("wandb_version: 1\n", ""));
+        var read = new YamlDotNet.Serialization.Deserializer().Deserialize<Dictionary<string, Dictionary<string, object>>>(PyYaml.WandbParams(config).Replace("wandb_version: 1\n", ""));
         Assert.Equal("on", read["s"]["value"]);
         Assert.Equal("x: y # z", read["k"]["value"]);
         Assert.Equal(new object[] { "[a]", "{b}", "*c" }, (List<object>)read["l"]["value"]);

@@ -1,20 +1,28 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Sweeps.Engine.Space;
-
-namespace Sweeps.Engine.Runs;
+namespace Sweeps.Engine.Space;
 
 /// <summary>
-/// W&amp;B's params file (<c>WANDB_SWEEP_PARAM_PATH</c>) as its agent writes it: <c>"wandb_version: 1\n\n"</c> then
-/// <c>yaml.safe_dump({name: {value: v}}, default_flow_style=False, sort_keys=False)</c>. PyYAML's block style,
+/// YAML as PyYAML's <c>safe_dump(default_flow_style=False, sort_keys=False)</c> writes it, for W&amp;B's params file
+/// (<c>WANDB_SWEEP_PARAM_PATH</c>: <c>"wandb_version: 1\n\n"</c> then <c>{name: {value: v}}</c>, as its agent writes
+/// it) and for showing a sweep's config. PyYAML's block style,
 /// indentless sequences, <c>.nan</c>/<c>.inf</c>, <c>1.0e-05</c>, and its quoting: a string that would read back
 /// as another type (<c>'yes'</c>, <c>'1'</c>, <c>''</c>) or holds an indicator (<c>'a: b'</c>) is single-quoted, one
 /// with control or non-ASCII characters double-quoted. One difference: PyYAML folds plain strings longer than 80
 /// columns onto several lines; they are written on one line here, which reads back the same.
 /// </summary>
-public static partial class WandbParamsYaml
+public static partial class PyYaml
 {
-    public static string Write(IReadOnlyDictionary<string, object?> config)
+    /// <summary>A mapping as a YAML document, keys in their order.</summary>
+    public static string Dump(IReadOnlyDictionary<string, object?> map)
+    {
+        var sb = new StringBuilder();
+        Mapping(sb, map, 0, inline: false);
+        return sb.ToString();
+    }
+
+    /// <summary>W&amp;B's params file: the parameters in ordinal order, each as <c>{value: v}</c>.</summary>
+    public static string WandbParams(IReadOnlyDictionary<string, object?> config)
     {
         var sb = new StringBuilder("wandb_version: 1\n\n");
         foreach (var (name, value) in config.OrderBy(kv => kv.Key, StringComparer.Ordinal))

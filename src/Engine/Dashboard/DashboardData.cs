@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Sweeps.Engine.Config;
+using Sweeps.Engine.Results;
+using Sweeps.Engine.Runs;
+using Sweeps.Engine.Space;
+using Sweeps.Engine.Store;
+using Sweeps.Engine.Termination;
+
+namespace Sweeps.Engine.Dashboard;
+
+/// <summary>
+/// Everything the dashboard and the report draw for one sweep, as one JSON document: the sweep and its config, each
+/// parameter's scale (log for log distributions, categories in order), every run with its parameters, summary,
+/// error and why it was stopped, each run's history of every numeric metric (by step, with epoch and wall time where
+/// logged), the best runs by the one ranking rule, parameter importance and correlation, and what early termination
+/// saved. Histories of ended runs are read once and kept (<see cref="HistoryCache"/>): a live page asks every second.
+/// </summary>
+public static class DashboardData
+{
+    /// <summary>Points kept per run and metric: longer histories are thinned evenly, keeping the last point.</summary>
+    public const int MaxPoints = 400;
+
+    public static string Build(SweepHandle sweep, HistoryCache? histories = null)
+    {
+        histories ??= new HistoryCache();
+        var state = sweep.Observe(); // runs of dead agents shown crashed, as in every view
+        var config = state.Config;
+        var metric = config.Metric;
+        var leaves = config.Parameters.Searchable.ToList();
+        var runs = state.Runs.ToList();
+        double? MetricOf(RunRecord r) => ResultColumns.MetricValue(config, r) is double d && double.IsFinite(d) ? d : null;
+
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("sweep");
+            w.WriteString("id", sweep.Id);
+            w.WriteString("name", state.Name);
+            w.WriteString("method", config.Method);
+            w.WriteString("state", state.State);
+            w.WriteString("metric", metric?.Name);
+            w.WriteString("goal", metric?.Goal.ToString().ToLowerInvariant());
+            w.WriteString("earlyTerminate", config.EarlyTerminate is { } et ? EarlyTerminateText(et) : null);
+            w.WriteString("config", PyYaml.Dump(config.Tree));
+            w.WriteStartObject("counts");
+            foreach (var group in runs.GroupBy(r => r.State).OrderBy(g => g.Key)) w.WriteNumber(group.Key.ToName(), group.Count());
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            w.WriteStartArray("parameters");
+            foreach (var leaf in leaves) WriteParameter(w, leaf, runs);
+            w.WriteEndArray();
+
+            w.WriteStartArray("best");
+            if (metric is not null) foreach (var run in Ranking.Best(config, runs, 10)) w.WriteStringValue(run.Id);
+            w.WriteEndArray();
+
+            var longest = runs.Where(r => r.State == RunState.Finished).Select(r => r.Steps).DefaultIfEmpty(0).Max();
+            w.WriteStartArray("runs");
+            foreach (var run in runs)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("number", run.Number);
+                w.WriteString("id", run.Id);
+                w.WriteString("state", run.State.ToName());
+                w.WriteString("agent", run.Agent);
+                w.WriteNumber("created", run.Created.ToUnixTimeMilliseconds());
+                w.WriteStartObject("params");
+                foreach (var leaf in leaves)
+                {
+                    ParameterSpace.TryGetValue(run.Config, leaf, out var v);
+                    WriteValue(w, leaf.Name, v);
+                }
+                w.WriteEndObject();
+                w.WriteStartObject("summary");
+                foreach (var (key, value) in run.Summary.Where(kv => !kv.Key.StartsWith('_')).OrderBy(kv => kv.Key, StringComparer.Ordinal)) WriteValue(w, key, value);
+                w.WriteEndObject();
+                if (MetricOf(run) is double m) w.WriteNumber("metric", m); else w.WriteNull("metric");
+                if (run.Runtime is TimeSpan t) w.WriteNumber("runtime", Math.Round(t.TotalSeconds, 3));
+                w.WriteNumber("steps", run.Steps);
+                if (run.Error is not null) w.WriteString("error", run.Error);
+                if (EarlyStop.Reason(run) is { } stop)
+                {
+                    w.WriteString("stopped", stop);
+                    if (longest > run.Steps) w.WriteNumber("saved", longest - run.Steps); // steps a full run would have taken more
+                }
+                w.WriteStartObject("history");
+                foreach (var (key, values) in histories.Of(sweep, run)) { w.WriteStartArray(key); foreach (var v in values) WriteNumber(w, v); w.WriteEndArray(); }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+
+            w.WriteStartArray("correlations");
+            foreach (var effect in ParameterEffects.Of(config, runs))
+            {
+                w.WriteStartObject();
+                w.WriteString("parameter", effect.Parameter);
+                w.WriteNumber("importance", Math.Round(effect.Importance, 4));
+                if (effect.Correlation is double r) w.WriteNumber("correlation", Math.Round(r, 4)); else w.WriteNull("correlation");
+                w.WriteNumber("runs", effect.Runs);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Every sweep of a store, for the dashboard's first page.</summary>
+    public static string List(SweepStore store)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("store", store.Location);
+            w.WriteStartArray("sweeps");
+            foreach (var handle in store.List())
+            {
+                SweepState state;
+                try { state = handle.Observe(); }
+                catch (SweepsException) { continue; } // a damaged sweep does not hide the others
+                var best = state.Config.Metric is null ? null : Ranking.BestOrNull(state.Config, state.Runs);
+                w.WriteStartObject();
+                w.WriteString("id", handle.Id);
+                w.WriteString("name", state.Name);
+                w.WriteString("method", state.Config.Method);
+                w.WriteString("state", state.State);
+                w.WriteString("metric", state.Config.Metric?.Name);
+                w.WriteString("goal", state.Config.Metric?.Goal.ToString().ToLowerInvariant());
+                w.WriteNumber("runs", state.Runs.Count);
+                w.WriteNumber("running", state.Runs.Count(r => r.State == RunState.Running));
+                w.WriteNumber("failed", state.Runs.Count(r => r.State is RunState.Failed or RunState.Crashed));
+                if (best is not null && ResultColumns.MetricValue(state.Config, best) is double b && double.IsFinite(b)) w.WriteNumber("best", b);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    static string EarlyTerminateText(EarlyTerminateSpec et) =>
+        string.Join(", ", new[] { et.Type, et.MinIter is long min ? $"min_iter {min}" : null, et.MaxIter is long max ? $"max_iter {max}" : null, et.S is double s ? $"s {s}" : null, $"eta {et.Eta}" }.Where(p => p is not null));
+
+    // A parameter's scale on the page: log for log distributions, categories in order (numbers by value, so 8, 16,
+    // 32, 64 and not the order first seen), linear otherwise.
+    static void WriteParameter(Utf8JsonWriter w, Parameter leaf, List<RunRecord> runs)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", leaf.Name);
+        var categorical = leaf.Kind is DistributionKind.Categorical or DistributionKind.CategoricalWithProbabilities;
+        var log = leaf.Kind is DistributionKind.LogUniform or DistributionKind.LogUniformValues or DistributionKind.QLogUniform
+            or DistributionKind.QLogUniformValues or DistributionKind.LogNormal or DistributionKind.QLogNormal;
+        w.WriteString("scale", categorical ? "categorical" : log ? "log" : "linear");
+        if (categorical)
+        {
+            var values = leaf.Values.ToList();
+            if (values.All(v => TreeValue.AsDouble(v) is double)) values = values.OrderBy(v => TreeValue.AsDouble(v)).ToList();
+            w.WriteStartArray("categories");
+            foreach (var v in values) w.WriteStringValue(TreeValue.Format(v));
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    static void WriteValue(Utf8JsonWriter w, string name, object? value)
+    {
+        w.WritePropertyName(name);
+        if (TreeValue.AsDouble(value) is double d && !(value is bool)) WriteNumber(w, d);
+        else if (value is null) w.WriteNullValue();
+        else w.WriteStringValue(value is string s ? s : TreeValue.Format(value));
+    }
+
+    static void WriteNumber(Utf8JsonWriter w, double d)
+    {
+        if (double.IsFinite(d)) w.WriteNumberValue(d); else w.WriteNullValue(); // JSON has no NaN: a gap in a curve
+    }
+}
+
+/// <summary>Each run's numeric history, thinned to <see cref="DashboardData.MaxPoints"/>; an ended run's is read once.</summary>
+public sealed class HistoryCache
+{
+    readonly ConcurrentDictionary<(string Sweep, string Run), IReadOnlyList<(string Key, double[] Values)>> _ended = new();
+
+    public IReadOnlyList<(string Key, double[] Values)> Of(SweepHandle sweep, RunRecord run)
+    {
+        if (_ended.TryGetValue((sweep.Id, run.Id), out var kept)) return kept;
+        var series = Series(sweep.History(run.Id));
+        if (run.State.IsTerminal()) _ended[(sweep.Id, run.Id)] = series;
+        return series;
+    }
+
+    // Every numeric key, each aligned with _step (a row without the key is a gap); _timestamp as seconds since the
+    // run's first row, for curves over wall time.
+    static IReadOnlyList<(string Key, double[] Values)> Series(List<Dictionary<string, object?>> rows)
+    {
+        if (rows.Count == 0) return [];
+        var keep = Thin(rows.Count);
+        var keys = rows.SelectMany(r => r.Where(kv => TreeValue.AsDouble(kv.Value) is double && kv.Value is not bool).Select(kv => kv.Key)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var start = TreeValue.AsDouble(rows[0].GetValueOrDefault("_timestamp")) ?? 0;
+        return keys.Select(key => (key == "_timestamp" ? "_time" : key, keep.Select(i =>
+        {
+            var v = TreeValue.AsDouble(rows[i].GetValueOrDefault(key)) ?? double.NaN;
+            return key == "_timestamp" ? Math.Round(v - start, 3) : v;
+        }).ToArray())).ToList();
+    }
+
+    static List<int> Thin(int count)
+    {
+        if (count <= DashboardData.MaxPoints) return Enumerable.Range(0, count).ToList();
+        var step = (double)(count - 1) / (DashboardData.MaxPoints - 1);
+        return Enumerable.Range(0, DashboardData.MaxPoints).Select(i => (int)Math.Round(i * step)).Distinct().ToList();
+    }
+}

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Sweeps.Engine.Store;
+
+namespace Sweeps.Engine.Dashboard;
+
+/// <summary>
+/// The live dashboard: a small web server (.NET's own HttpListener: nothing to install, and it runs inside pwsh,
+/// where ASP.NET Core's framework cannot be loaded) on loopback by default. It serves one page, which asks for the
+/// sweep's data every second or so and redraws when it changed (an ETag makes an unchanged answer a 304), so runs
+/// written by agents in other processes or on other machines appear without a reload, from any store. Read-only
+/// unless <see cref="AllowControl"/>: then the page may pause, resume, stop and cancel sweeps.
+/// </summary>
+public sealed class DashboardServer : IDisposable
+{
+    readonly SweepStore _store;
+    readonly string? _plotly;
+    readonly HttpListener _listener = new();
+    readonly ConcurrentDictionary<string, (SweepHandle Handle, object Gate)> _sweeps = new();
+    readonly HistoryCache _histories = new();
+
+    /// <param name="plotly">plotly.js, served to the page (null: the page shows tables only).</param>
+    public DashboardServer(SweepStore store, string address, int port, string? plotly, bool allowControl)
+    {
+        _store = store;
+        _plotly = plotly;
+        AllowControl = allowControl;
+        Url = $"http://{(address.Contains(':') ? $"[{address}]" : address)}:{port}/";
+        _listener.Prefixes.Add(Url);
+        try { _listener.Start(); }
+        catch (HttpListenerException e)
+        {
+            var inUse = e.ErrorCode is 98 or 48 or 10048 or 183 || e.Message.Contains("in use", StringComparison.OrdinalIgnoreCase);
+            throw new SweepsException(inUse ? SweepsErrorKind.PortInUse : SweepsErrorKind.InvalidArgument,
+                $"Cannot serve the dashboard at {Url}: {(inUse ? $"port {port} is in use by another program; choose another with -Port (--port)" : e.Message)}.", e);
+        }
+    }
+
+    public string Url { get; }
+
+    public bool AllowControl { get; }
+
+    /// <summary>Answers requests until <paramref name="cancel"/> fires.</summary>
+    public void Run(CancellationToken cancel)
+    {
+        using var stop = cancel.Register(() => { try { _listener.Stop(); } catch (ObjectDisposedException) { } });
+        while (!cancel.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try { context = _listener.GetContext(); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { break; }
+            ThreadPool.QueueUserWorkItem(_ => Answer(context));
+        }
+    }
+
+    void Answer(HttpListenerContext context)
+    {
+        var response = context.Response;
+        try
+        {
+            response.Headers["X-Content-Type-Options"] = "nosniff";
+            response.Headers["Cache-Control"] = "no-cache";
+            // Another site's page cannot read or change anything here: no CORS headers, and a page reached through
+            // another name (DNS rebinding) is refused.
+            if (!AddressedByNumber(context.Request)) { Send(response, 403, "text/plain", "Forbidden: open the dashboard through the address it printed."); return; }
+            var path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
+            var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            switch (context.Request.HttpMethod, parts)
+            {
+                case ("GET", []):
+                    response.Headers["Content-Security-Policy"] = DashboardPage.Policy;
+                    Send(response, 200, "text/html; charset=utf-8", DashboardPage.Live(AllowControl));
+                    break;
+                case ("GET", ["assets", "plotly.min.js"]) when _plotly is not null:
+                    Send(response, 200, "text/javascript; charset=utf-8", _plotly);
+                    break;
+                case ("GET", ["api", "sweeps"]):
+                    Json(context, DashboardData.List(_store));
+                    break;
+                case ("GET", ["api", "sweeps", var id]):
+                    Json(context, With(id, handle => DashboardData.Build(handle, _histories)));
+                    break;
+                case ("GET", ["api", "sweeps", var id, "runs", var run, "log"]):
+                    Send(response, 200, "text/plain; charset=utf-8", With(id, handle => Log(handle, run)));
+                    break;
+                case ("POST", ["api", "sweeps", var id, var verb]) when Transitions.ContainsKey(verb):
+                    Control(context, id, Transitions[verb]);
+                    break;
+                default:
+                    Send(response, 404, "text/plain", "Not found.");
+                    break;
+            }
+        }
+        catch (SweepsException e)
+        {
+            Send(response, e.Kind == SweepsErrorKind.SweepNotFound ? 404 : e.Kind == SweepsErrorKind.InvalidTransition ? 409 : 503, "text/plain; charset=utf-8", e.Message);
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException) { } // the browser went away
+        finally
+        {
+            try { response.Close(); } catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException) { }
+        }
+    }
+
+    static readonly Dictionary<string, SweepTransition> Transitions = new()
+    {
+        ["pause"] = SweepTransition.Pause, ["resume"] = SweepTransition.Resume, ["stop"] = SweepTransition.Stop, ["cancel"] = SweepTransition.Cancel,
+    };
+
+    void Control(HttpListenerContext context, string id, SweepTransition transition)
+    {
+        // A form on another site can post here but cannot add this header without a preflight, which is never granted.
+        if (!AllowControl || context.Request.Headers["X-Sweeps-Control"] != "1")
+        {
+            Send(context.Response, 403, "text/plain", AllowControl ? "Forbidden." : "The dashboard is read-only: start it with -AllowControl (--allow-control) to pause, resume, stop or cancel from the page.");
+            return;
+        }
+        var state = With(id, handle => handle.Transition(transition, "from the dashboard").State);
+        Send(context.Response, 200, "application/json", $"{{\"state\":\"{state}\"}}");
+    }
+
+    T With<T>(string id, Func<SweepHandle, T> read)
+    {
+        var (handle, gate) = _sweeps.GetOrAdd(id, key => (_store.Open(key), new object()));
+        lock (gate) return read(handle); // a handle catches up incrementally, one reader at a time
+    }
+
+    static string Log(SweepHandle handle, string run)
+    {
+        var text = new StringBuilder();
+        foreach (var name in new[] { "stdout.log", "stderr.log" })
+            if (handle.Backend.ReadFile(run, name, 64 * 1024) is { Length: > 0 } tail) text.Append("== ").Append(name).Append(" ==\n").Append(tail).Append('\n');
+        return text.Length == 0 ? "(no output kept for this run)" : text.ToString();
+    }
+
+    static void Json(HttpListenerContext context, string json)
+    {
+        var tag = "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16] + "\"";
+        context.Response.Headers["ETag"] = tag;
+        if (context.Request.Headers["If-None-Match"] == tag) { context.Response.StatusCode = 304; return; }
+        Send(context.Response, 200, "application/json; charset=utf-8", json);
+    }
+
+    static void Send(HttpListenerResponse response, int status, string type, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        response.StatusCode = status;
+        response.ContentType = type;
+        response.ContentLength64 = bytes.Length;
+        response.OutputStream.Write(bytes);
+    }
+
+    // A page that reached this server through a name it controls (DNS rebinding) sends that name as Host: only an
+    // address or localhost is answered.
+    static bool AddressedByNumber(HttpListenerRequest request)
+    {
+        var host = request.UserHostName ?? "";
+        var name = host.StartsWith('[') ? host[1..Math.Max(1, host.IndexOf(']'))] : host.Split(':')[0];
+        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(name, out _);
+    }
+
+    public void Dispose()
+    {
+        try { _listener.Close(); } catch (ObjectDisposedException) { }
+    }
+}
