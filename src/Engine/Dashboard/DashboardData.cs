@@ -25,6 +25,24 @@ public static class DashboardData
     {
         histories ??= new HistoryCache();
         var state = sweep.Observe(); // runs of dead agents shown crashed, as in every view
+        histories.CatchUp(sweep, state.Runs);
+        return Build(sweep, state, histories);
+    }
+
+    /// <summary>
+    /// What the data depends on, cheap to take: the journal's state, each run's state (a dead agent's run turns
+    /// crashed with no event) and the histories' growth. The same token means the same document.
+    /// </summary>
+    public static string ChangeToken(SweepHandle sweep, HistoryCache histories, out SweepState state)
+    {
+        state = sweep.Observe();
+        histories.CatchUp(sweep, state.Runs);
+        var running = state.Runs.Count(r => r.State == RunState.Running);
+        return $"{state.Updated.UtcTicks}/{state.State}/{state.Runs.Count}/{running}/{histories.Version}";
+    }
+
+    public static string Build(SweepHandle sweep, SweepState state, HistoryCache histories)
+    {
         var config = state.Config;
         var metric = config.Metric;
         var leaves = config.Parameters.Searchable.ToList();
@@ -181,17 +199,44 @@ public static class DashboardData
     }
 }
 
-/// <summary>Each run's numeric history, thinned to <see cref="DashboardData.MaxPoints"/>; an ended run's is read once.</summary>
+/// <summary>
+/// Each run's numeric history, thinned to <see cref="DashboardData.MaxPoints"/>, read incrementally: a running run's
+/// new rows only, an ended run's never again once read to its end. <see cref="Version"/> moves when any row came.
+/// </summary>
 public sealed class HistoryCache
 {
-    readonly ConcurrentDictionary<(string Sweep, string Run), IReadOnlyList<(string Key, double[] Values)>> _ended = new();
+    sealed class Entry(IHistoryReader reader)
+    {
+        public readonly IHistoryReader Reader = reader;
+        public readonly List<Dictionary<string, object?>> Rows = [];
+        public bool Complete;
+        public IReadOnlyList<(string Key, double[] Values)>? Series;
+    }
+
+    readonly ConcurrentDictionary<(string Sweep, string Run), Entry> _runs = new();
+    long _version;
+
+    /// <summary>Moves whenever a history grew: with the journal's state it says whether the page's data changed.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Reads what the runs logged since the last look.</summary>
+    public void CatchUp(SweepHandle sweep, IEnumerable<RunRecord> runs)
+    {
+        foreach (var run in runs)
+        {
+            var entry = _runs.GetOrAdd((sweep.Id, run.Id), _ => new Entry(sweep.Backend.ReadHistory(run.Id)));
+            if (entry.Complete) continue;
+            var ended = run.State.IsTerminal(); // judged before reading: rows written before the end are all there
+            var rows = entry.Reader.ReadNew();
+            if (rows.Count > 0) { lock (entry) { entry.Rows.AddRange(rows); entry.Series = null; } Interlocked.Increment(ref _version); }
+            entry.Complete = ended && entry.Reader.Seen;
+        }
+    }
 
     public IReadOnlyList<(string Key, double[] Values)> Of(SweepHandle sweep, RunRecord run)
     {
-        if (_ended.TryGetValue((sweep.Id, run.Id), out var kept)) return kept;
-        var series = Series(sweep.History(run.Id));
-        if (run.State.IsTerminal()) _ended[(sweep.Id, run.Id)] = series;
-        return series;
+        if (!_runs.TryGetValue((sweep.Id, run.Id), out var entry)) { CatchUp(sweep, [run]); entry = _runs[(sweep.Id, run.Id)]; }
+        lock (entry) return entry.Series ??= Series(entry.Rows);
     }
 
     // Every numeric key, each aligned with _step (a row without the key is a gap); _timestamp as seconds since the

@@ -18,7 +18,14 @@ public sealed class DashboardServer : IDisposable
     readonly SweepStore _store;
     readonly string? _plotly;
     readonly HttpListener _listener = new();
-    readonly ConcurrentDictionary<string, (SweepHandle Handle, object Gate)> _sweeps = new();
+    readonly ConcurrentDictionary<string, Watched> _sweeps = new();
+
+    // A sweep the page looks at: its handle (catching up incrementally), and the last document built, with what it was built from.
+    sealed class Watched(SweepHandle handle)
+    {
+        public readonly SweepHandle Handle = handle;
+        public string? Token, Json;
+    }
     readonly HistoryCache _histories = new();
 
     /// <param name="plotly">plotly.js, served to the page (null: the page shows tables only).</param>
@@ -80,10 +87,10 @@ public sealed class DashboardServer : IDisposable
                     Json(context, DashboardData.List(_store));
                     break;
                 case ("GET", ["api", "sweeps", var id]):
-                    Json(context, With(id, handle => DashboardData.Build(handle, _histories)));
+                    Json(context, With(id, Current));
                     break;
                 case ("GET", ["api", "sweeps", var id, "runs", var run, "log"]):
-                    Send(response, 200, "text/plain; charset=utf-8", With(id, handle => Log(handle, run)));
+                    Send(response, 200, "text/plain; charset=utf-8", With(id, w => Log(w.Handle, run)));
                     break;
                 case ("POST", ["api", "sweeps", var id, var verb]) when Transitions.ContainsKey(verb):
                     Control(context, id, Transitions[verb]);
@@ -117,14 +124,22 @@ public sealed class DashboardServer : IDisposable
             Send(context.Response, 403, "text/plain", AllowControl ? "Forbidden." : "The dashboard is read-only: start it with -AllowControl (--allow-control) to pause, resume, stop or cancel from the page.");
             return;
         }
-        var state = With(id, handle => handle.Transition(transition, "from the dashboard").State);
+        var state = With(id, w => w.Handle.Transition(transition, "from the dashboard").State);
         Send(context.Response, 200, "application/json", $"{{\"state\":\"{state}\"}}");
     }
 
-    T With<T>(string id, Func<SweepHandle, T> read)
+    T With<T>(string id, Func<Watched, T> read)
     {
-        var (handle, gate) = _sweeps.GetOrAdd(id, key => (_store.Open(key), new object()));
-        lock (gate) return read(handle); // a handle catches up incrementally, one reader at a time
+        var watched = _sweeps.GetOrAdd(id, key => new Watched(_store.Open(key)));
+        lock (watched) return read(watched); // a handle catches up incrementally, one reader at a time
+    }
+
+    // The document is built again only when something it shows changed: a page asks every second, mostly for nothing.
+    string Current(Watched watched)
+    {
+        var token = DashboardData.ChangeToken(watched.Handle, _histories, out var state);
+        if (token != watched.Token || watched.Json is null) (watched.Json, watched.Token) = (DashboardData.Build(watched.Handle, state, _histories), token);
+        return watched.Json;
     }
 
     static string Log(SweepHandle handle, string run)
