@@ -146,9 +146,32 @@ public sealed class DashboardBrowserSpecs : IAsyncLifetime, IDisposable
         await page.WaitForSelectorAsync("body[data-rendered='charts']");
         var lrSlice = await page.EvaluateAsync<string>("document.getElementById('slice-1').layout.xaxis.type");
         Assert.Equal("log", lrSlice);
-        var dims = await page.EvaluateAsync<string[]>("document.getElementById('parcoords').data[0].dimensions.map(d => d.label)");
-        Assert.Equal(["batch", "lr (log)", "loss"], dims);
-        var batchTicks = await page.EvaluateAsync<string[]>("document.getElementById('parcoords').data[0].dimensions[0].ticktext");
+        var (labels, batchTicks) = await ParallelAxes(page);
+        Assert.Equal(["batch", "lr (log)", "loss"], labels);
+        Assert.Equal(["8", "16", "32", "64"], batchTicks);
+    }
+
+    // The axes' labels and the first axis's ticks, as Plotly's parcoords (WebGL) or the line drawing without it has them.
+    static async Task<(string[] Labels, string[] FirstTicks)> ParallelAxes(IPage page) =>
+        await page.GetAttributeAsync("#parcoords", "data-kind") == "webgl"
+            ? (await page.EvaluateAsync<string[]>("document.getElementById('parcoords').data[0].dimensions.map(d => d.label)"),
+               await page.EvaluateAsync<string[]>("document.getElementById('parcoords').data[0].dimensions[0].ticktext"))
+            : (await page.EvaluateAsync<string[]>("document.getElementById('parcoords').layout.annotations.filter(a => a.y > 1).map(a => a.text)"),
+               await page.EvaluateAsync<string[]>("document.getElementById('parcoords').layout.annotations.filter(a => a.x === 0 && a.y <= 1).map(a => a.text)"));
+
+    [BrowserFact]
+    public async Task Without_webgl_the_parallel_coordinates_are_drawn_as_one_line_per_run()
+    {
+        var sweep = _temp.Create("method: random\nmetric: {name: loss}\nparameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 3}\n  batch: {values: [64, 8, 32, 16]}\n");
+        Finish(sweep, 12, n => new() { ["loss"] = 1.0 / n });
+        var page = await _browser!.NewPageAsync();
+        await page.AddInitScriptAsync("HTMLCanvasElement.prototype.getContext = (kind => function (type, ...rest) { return /webgl/.test(type) ? null : kind.call(this, type, ...rest); })(HTMLCanvasElement.prototype.getContext);");
+        await page.GotoAsync(Serve() + "#/sweep/" + sweep.Id);
+        await page.WaitForSelectorAsync("body[data-rendered='charts']");
+        Assert.Equal("svg", await page.GetAttributeAsync("#parcoords", "data-kind"));
+        Assert.Equal(12, await page.EvaluateAsync<int>("document.getElementById('parcoords').data.length"));
+        var (labels, batchTicks) = await ParallelAxes(page);
+        Assert.Equal(["batch", "lr (log)", "loss"], labels);
         Assert.Equal(["8", "16", "32", "64"], batchTicks);
     }
 
