@@ -22,6 +22,18 @@ Describe 'Export-SweepReport' {
         $html | Should -Not -Match '<script[^>]+src='   # nothing to fetch: it works offline
     }
 
+    It 'carries the end of each program run''s output, as data, since the file has no server to ask' {
+        Push-Location $TestDrive
+        try {
+            Set-Content 'talk.sh' 'echo "hello <b>from</b> $1"'
+            $talk = New-Sweep -Store $store -Config @{ method = 'grid'; program = 'talk.sh'; command = @('bash', '${program}', '${args}'); parameters = @{ x = @{ values = @(7) } } }
+            $null = Start-SweepAgent -Sweep $talk -Store $store
+            $html = Get-Content -Raw (Export-SweepReport $talk -Store $store -Path (Join-Path $TestDrive 'talk.html') -Force).FullName
+            $html | Should -Match ([regex]::Escape('"output":"== stdout.log ==\nhello \u003Cb\u003Efrom\u003C/b\u003E --x=7'))
+        }
+        finally { Pop-Location }
+    }
+
     It 'refuses to overwrite without -Force and writes nothing with -WhatIf' {
         $path = Join-Path $TestDrive 'twice.html'
         $null = Export-SweepReport $sweep -Store $store -Path $path

@@ -21,12 +21,22 @@ public static class DashboardData
     /// <summary>Points kept per run and metric: longer histories are thinned evenly, keeping the last point.</summary>
     public const int MaxPoints = 400;
 
-    public static string Build(SweepHandle sweep, HistoryCache? histories = null)
+    /// <param name="outputBytes">How much of each run's output to put in (the report, which has no server to ask); 0: none.</param>
+    public static string Build(SweepHandle sweep, HistoryCache? histories = null, int outputBytes = 0)
     {
         histories ??= new HistoryCache();
         var state = sweep.Observe(); // runs of dead agents shown crashed, as in every view
         histories.CatchUp(sweep, state.Runs);
-        return Build(sweep, state, histories);
+        return Build(sweep, state, histories, outputBytes);
+    }
+
+    /// <summary>The end of what a run printed (stdout, then stderr), or null when nothing was kept.</summary>
+    public static string? Output(SweepHandle sweep, string runId, int maxBytes)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var name in new[] { "stdout.log", "stderr.log" })
+            if (sweep.Backend.ReadFile(runId, name, maxBytes) is { Length: > 0 } tail) text.Append("== ").Append(name).Append(" ==\n").Append(tail).Append('\n');
+        return text.Length == 0 ? null : text.ToString();
     }
 
     /// <summary>
@@ -41,7 +51,7 @@ public static class DashboardData
         return $"{state.Updated.UtcTicks}/{state.State}/{state.Runs.Count}/{running}/{histories.Version}";
     }
 
-    public static string Build(SweepHandle sweep, SweepState state, HistoryCache histories)
+    public static string Build(SweepHandle sweep, SweepState state, HistoryCache histories, int outputBytes = 0)
     {
         var config = state.Config;
         var metric = config.Metric;
@@ -104,6 +114,7 @@ public static class DashboardData
                     w.WriteString("stopped", stop);
                     if (longest > run.Steps) w.WriteNumber("saved", longest - run.Steps); // steps a full run would have taken more
                 }
+                if (outputBytes > 0 && Output(sweep, run.Id, outputBytes) is { } output) w.WriteString("output", output);
                 w.WriteStartObject("history");
                 foreach (var (key, values) in histories.Of(sweep, run)) { w.WriteStartArray(key); foreach (var v in values) WriteNumber(w, v); w.WriteEndArray(); }
                 w.WriteEndObject();

@@ -142,13 +142,7 @@ public sealed class DashboardServer : IDisposable
         return watched.Json;
     }
 
-    static string Log(SweepHandle handle, string run)
-    {
-        var text = new StringBuilder();
-        foreach (var name in new[] { "stdout.log", "stderr.log" })
-            if (handle.Backend.ReadFile(run, name, 64 * 1024) is { Length: > 0 } tail) text.Append("== ").Append(name).Append(" ==\n").Append(tail).Append('\n');
-        return text.Length == 0 ? "(no output kept for this run)" : text.ToString();
-    }
+    static string Log(SweepHandle handle, string run) => DashboardData.Output(handle, run, 64 * 1024) ?? "(no output kept for this run)";
 
     static void Json(HttpListenerContext context, string json)
     {

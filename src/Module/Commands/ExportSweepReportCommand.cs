@@ -30,7 +30,7 @@ public sealed class ExportSweepReportCommand : SweepTargetCmdlet
                 return;
             }
             if (!ShouldProcess(target, $"Write the report of sweep {handle.Id}")) return;
-            File.WriteAllText(target, DashboardPage.Static(DashboardData.Build(handle), PlotlyScript.Read()));
+            File.WriteAllText(target, DashboardPage.Static(DashboardData.Build(handle, outputBytes: 4096), PlotlyScript.Read()));
             WriteObject(new FileInfo(target));
         }
         catch (SweepsException e)
