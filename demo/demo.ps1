@@ -359,7 +359,7 @@ finally {
         if (Test-Path -LiteralPath $Store) { Remove-Item -LiteralPath $Store -Recurse -Force }
     }
     elseif ($ownStore) {
-        Write-Host "Store kept: $Store"
+        Write-Host "Store kept: $Store (see it live: Start-SweepDashboard -Store '$Store', then open http://127.0.0.1:8765/)"
     }
 }
 exit $exitCode
