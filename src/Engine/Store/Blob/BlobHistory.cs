@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Sweeps.Engine.Space;
 
 namespace Sweeps.Engine.Store.Blob;
 
@@ -103,12 +102,7 @@ internal sealed class BlobHistoryReader(BlobContainer container, AppendBlobClien
             if (end < 0) break;
             var line = bytes.AsSpan(at, end - at);
             at = end + 1;
-            try
-            {
-                if (TreeJson.ParseObject(line) is { } row) rows.Add(row);
-                else Damaged++;
-            }
-            catch (System.Text.Json.JsonException) { Damaged++; }
+            if (!HistoryRow.TryAdd(rows, line)) Damaged++;
         }
         _offset += at;
         return rows;

@@ -108,12 +108,7 @@ public sealed class FolderSweep : ISweepBackend
             foreach (var (_, line) in _tail.ReadNew())
             {
                 if (line.Span.Trim((byte)' ').Trim((byte)'\r').IsEmpty) continue;
-                try
-                {
-                    if (Space.TreeJson.ParseObject(line.Span) is { } row) rows.Add(row);
-                    else Damaged++;
-                }
-                catch (System.Text.Json.JsonException) { Damaged++; } // a row a dying run left half written
+                if (!HistoryRow.TryAdd(rows, line.Span)) Damaged++;
             }
             return rows;
         }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Sweeps.Engine.Runs;
-using Sweeps.Engine.Space;
 
 namespace Sweeps.Engine.Store.InMemory;
 
@@ -133,12 +132,7 @@ public sealed class InMemoryStore(TimeProvider? time = null) : IStoreBackend
                 {
                     for (; _next < stored.Count; _next++)
                     {
-                        try
-                        {
-                            if (TreeJson.ParseObject(stored[_next]) is { } row) rows.Add(row);
-                            else Damaged++;
-                        }
-                        catch (System.Text.Json.JsonException) { Damaged++; }
+                        if (!HistoryRow.TryAdd(rows, stored[_next])) Damaged++;
                     }
                 }
                 return rows;

@@ -75,12 +75,7 @@ internal sealed class PostgresHistoryReader(PostgresStore store, string sweep, s
         {
             _next = serial + 1;
             Seen = true;
-            try
-            {
-                if (Space.TreeJson.ParseObject(line) is { } row) rows.Add(row);
-                else Damaged++;
-            }
-            catch (System.Text.Json.JsonException) { Damaged++; }
+            if (!HistoryRow.TryAdd(rows, line)) Damaged++;
         }
         return rows;
     }
