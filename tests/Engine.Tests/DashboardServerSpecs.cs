@@ -86,6 +86,8 @@ public sealed class DashboardServerSpecs : IDisposable
             changed.Headers.IfNoneMatch.Add(tag);
             Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(changed)).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(server.Url + "api/sweeps/nosuchid")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(server.Url + "api/sweeps/..%2F..%2Fetc")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(server.Url + "api/sweeps/" + sweep.Id + "/runs/..%2F..%2Fjournal/log")).StatusCode);
             // Control needs the page's header, which a form on another site cannot send.
             Assert.Equal(HttpStatusCode.Forbidden, (await _http.PostAsync(server.Url + "api/sweeps/" + sweep.Id + "/pause", new StringContent(""))).StatusCode);
             using var pause = new HttpRequestMessage(HttpMethod.Post, server.Url + "api/sweeps/" + sweep.Id + "/pause") { Content = new StringContent("") };

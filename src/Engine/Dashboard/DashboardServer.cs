@@ -102,7 +102,14 @@ public sealed class DashboardServer : IDisposable
         }
         catch (SweepsException e)
         {
-            Send(response, e.Kind == SweepsErrorKind.SweepNotFound ? 404 : e.Kind == SweepsErrorKind.InvalidTransition ? 409 : 503, "text/plain; charset=utf-8", e.Message);
+            var status = e.Kind switch
+            {
+                SweepsErrorKind.SweepNotFound or SweepsErrorKind.RunNotFound => 404,
+                SweepsErrorKind.InvalidArgument => 400,
+                SweepsErrorKind.InvalidTransition => 409,
+                _ => 503, // the store could not be read: the page says so and asks again
+            };
+            Send(response, status, "text/plain; charset=utf-8", e.Message);
         }
         catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException) { } // the browser went away
         finally
