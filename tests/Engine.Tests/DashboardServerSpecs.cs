@@ -106,6 +106,27 @@ public sealed class DashboardServerSpecs : IDisposable
         }
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Served_to_every_interface_it_answers_by_address_and_by_name()
+    {
+        using var server = new DashboardServer(_temp.Store, "0.0.0.0", FreePort(), plotly: null, allowControl: false);
+        Assert.Equal($"http://{Environment.MachineName}:", server.Url[..(server.Url.LastIndexOf(':') + 1)]);
+        using var serving = new CancellationTokenSource();
+        var running = Task.Run(() => server.Run(serving.Token));
+        try
+        {
+            var port = new Uri(server.Url).Port;
+            using var byName = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/api/sweeps");
+            byName.Headers.Host = Environment.MachineName;
+            Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(byName)).StatusCode);
+        }
+        finally
+        {
+            serving.Cancel();
+            await running;
+        }
+    }
+
     [Fact]
     public void A_port_in_use_is_said_to_be_in_use()
     {

@@ -27,6 +27,7 @@ public sealed class DashboardServer : IDisposable
         public string? Token, Json;
     }
     readonly HistoryCache _histories = new();
+    readonly bool _loopbackOnly;
 
     /// <param name="plotly">plotly.js, served to the page (null: the page shows tables only).</param>
     public DashboardServer(SweepStore store, string address, int port, string? plotly, bool allowControl)
@@ -34,8 +35,12 @@ public sealed class DashboardServer : IDisposable
         _store = store;
         _plotly = plotly;
         AllowControl = allowControl;
-        Url = $"http://{(address.Contains(':') ? $"[{address}]" : address)}:{port}/";
-        _listener.Prefixes.Add(Url);
+        // Every interface is "+" to HttpListener, however the user spells it; the address shown is then this machine's name.
+        var everywhere = address is "0.0.0.0" or "::" or "*" or "+";
+        _loopbackOnly = address == "localhost" || IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
+        var host = everywhere ? Environment.MachineName : address.Contains(':') ? $"[{address}]" : address;
+        Url = $"http://{host}:{port}/";
+        _listener.Prefixes.Add(everywhere ? $"http://+:{port}/" : Url);
         try { _listener.Start(); }
         catch (HttpListenerException e)
         {
@@ -69,9 +74,9 @@ public sealed class DashboardServer : IDisposable
         {
             response.Headers["X-Content-Type-Options"] = "nosniff";
             response.Headers["Cache-Control"] = "no-cache";
-            // Another site's page cannot read or change anything here: no CORS headers, and a page reached through
-            // another name (DNS rebinding) is refused.
-            if (!AddressedByNumber(context.Request)) { Send(response, 403, "text/plain", "Forbidden: open the dashboard through the address it printed."); return; }
+            // Another site's page cannot read or change anything here: no CORS headers, and on loopback a page
+            // reached through another name (DNS rebinding) is refused. Served to the network, it is there to be reached.
+            if (_loopbackOnly && !AddressedByNumber(context.Request)) { Send(response, 403, "text/plain", "Forbidden: open the dashboard through the address it printed."); return; }
             var path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
             var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
             switch (context.Request.HttpMethod, parts)

@@ -190,7 +190,7 @@
         Parameters  = @{
             Sweep        = 'The sweep to open the page at: an id, a name, or a sweep object on the pipeline. Without it the page lists every sweep of the store.'
             Port         = 'The TCP port (default 8765).'
-            Address      = 'The address to listen on (default 127.0.0.1: this machine only). Another address lets other machines open the dashboard; it is read-only unless -AllowControl.'
+            Address      = 'The address to listen on (default 127.0.0.1: this machine only). 0.0.0.0 (or *) serves every interface, so other machines open it by this machine''s name or address; it is read-only unless -AllowControl.'
             AllowControl = 'Lets the page pause, resume, stop and cancel sweeps.'
             Store        = 'The store: a folder, a PostgreSQL location (postgres://user@host/db), or an Azure Blob container (https://account.blob.core.windows.net/container). Default: $env:SWEEPS_STORE, else ./.sweeps.'
         }
