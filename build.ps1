@@ -43,9 +43,8 @@ function Invoke-Build {
     Remove-Item -Recurse -Force $moduleOut -ErrorAction Ignore
     dotnet publish (Join-Path $root 'src/Module') -c $Configuration -o $moduleOut --no-build --nologo -v quiet
     Remove-Item (Join-Path $moduleOut '*.deps.json') -ErrorAction Ignore
-    $version = ([xml](Get-Content (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version
-    (Get-Content (Join-Path $root 'Sweeps.psd1') -Raw) -replace '\{\{ModuleVersion\}\}', $version |
-        Set-Content (Join-Path $moduleOut 'Sweeps.psd1')
+    Copy-Item (Join-Path $root 'src/Module/Sweeps.psd1') $moduleOut # the one version is in it (Directory.Build.props reads it too)
+    Copy-Item (Join-Path $root 'LICENSE') $moduleOut
     Copy-Item (Join-Path $root 'src/Module/Sweeps.Format.ps1xml') $moduleOut
     Copy-Item -Recurse (Join-Path $root 'src/Module/en-US') $moduleOut
     # plotly.js for the offline HTML report, from npm (package.json pins it); without npm the report has tables only.

@@ -235,7 +235,21 @@ Describe 'the sweeps .NET tool' {
         $LASTEXITCODE | Should -Be 0
         dotnet tool install --tool-path $tools --add-source $package Sweeps.Tool | Out-Null
         $LASTEXITCODE | Should -Be 0
-        & (Join-Path $tools 'sweeps') --version | Should -Match '^\d+\.\d+\.\d+$'
+        $version = (Import-PowerShellDataFile (Join-Path $root 'src/Module/Sweeps.psd1')).ModuleVersion
+        & (Join-Path $tools 'sweeps') --version | Should -Be $version # the one version, the manifest's
+        # What a package page and `dotnet tool install` users see: the license, the authors, and a newer .NET allowed.
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $package "Sweeps.Tool.$version.nupkg"))
+        try {
+            $nuspec = [xml]([System.IO.StreamReader]::new($zip.GetEntry('Sweeps.Tool.nuspec').Open())).ReadToEnd()
+            $nuspec.package.metadata.license.'#text' | Should -Be 'MIT'
+            $nuspec.package.metadata.authors | Should -Be 'The Sweeps team'
+            $zip.GetEntry('LICENSE') | Should -Not -BeNullOrEmpty
+            $zip.GetEntry('tools/net10.0/any/Sweeps/LICENSE') | Should -Not -BeNullOrEmpty
+            $config = ([System.IO.StreamReader]::new($zip.GetEntry('tools/net10.0/any/Sweeps.Host.runtimeconfig.json').Open())).ReadToEnd() | ConvertFrom-Json
+            $config.runtimeOptions.rollForward | Should -Be 'Major'
+        }
+        finally { $zip.Dispose() }
         $id = & (Join-Path $tools 'sweeps') --store (Join-Path $TestDrive 'tool-store') sweep (Join-Path $root 'docs/pipelines/sweep.yaml')
         $LASTEXITCODE | Should -Be 0
         $id | Should -Match '^[a-z0-9]{8}$'

@@ -7,10 +7,20 @@ Describe 'The Sweeps module manifest' {
         $manifest = Test-ModuleManifest -Path $SweepsManifest -ErrorAction Stop
         $manifest.Name | Should -Be 'Sweeps'
         $manifest.RootModule | Should -Be 'Sweeps.dll'
-        $manifest.Version | Should -Be ([version]'0.1.0')
+        $source = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../src/Module/Sweeps.psd1')
+        $manifest.Version | Should -Be ([version]$source.ModuleVersion) # the one version source
+        (Get-Module Sweeps).Version | Should -Be ([version]$source.ModuleVersion)
+        ([System.Reflection.AssemblyName]::GetAssemblyName((Join-Path (Split-Path $SweepsManifest) 'Sweeps.dll'))).Version.ToString(3) | Should -Be $source.ModuleVersion
+        $manifest.Copyright | Should -BeLike '*MIT License*'
+        $manifest.PrivateData.PSData.ReleaseNotes | Should -Not -BeNullOrEmpty
+        Test-Path (Join-Path (Split-Path $SweepsManifest) 'LICENSE') | Should -BeTrue
     }
 
-    It 'exports exactly the twelve cmdlets' {
+    It 'is the repository''s manifest as it is, so the one there passes too' {
+        (Get-FileHash $SweepsManifest).Hash | Should -Be (Get-FileHash (Join-Path $PSScriptRoot '../../src/Module/Sweeps.psd1')).Hash
+    }
+
+    It 'exports exactly its cmdlets' {
         $expected = 'Export-SweepReport', 'Get-Sweep', 'Get-SweepParameterImportance', 'Get-SweepResult', 'Get-SweepRun', 'New-Sweep', 'Remove-Sweep', 'Resume-Sweep', 'Start-SweepAgent', 'Start-SweepDashboard', 'Stop-Sweep', 'Suspend-Sweep', 'Test-SweepConfig', 'Write-SweepMetric'
         $module = Get-Module Sweeps
         $module | Should -Not -BeNullOrEmpty
