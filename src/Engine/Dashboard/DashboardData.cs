@@ -78,7 +78,7 @@ public static class DashboardData
             w.WriteEndObject();
 
             w.WriteStartArray("parameters");
-            foreach (var leaf in leaves) WriteParameter(w, leaf, runs);
+            foreach (var leaf in leaves) WriteParameter(w, leaf);
             w.WriteEndArray();
 
             w.WriteStartArray("best");
@@ -177,15 +177,12 @@ public static class DashboardData
 
     // A parameter's scale on the page: log for log distributions, categories in order (numbers by value, so 8, 16,
     // 32, 64 and not the order first seen), linear otherwise.
-    static void WriteParameter(Utf8JsonWriter w, Parameter leaf, List<RunRecord> runs)
+    static void WriteParameter(Utf8JsonWriter w, Parameter leaf)
     {
         w.WriteStartObject();
         w.WriteString("name", leaf.Name);
-        var categorical = leaf.Kind is DistributionKind.Categorical or DistributionKind.CategoricalWithProbabilities;
-        var log = leaf.Kind is DistributionKind.LogUniform or DistributionKind.LogUniformValues or DistributionKind.QLogUniform
-            or DistributionKind.QLogUniformValues or DistributionKind.LogNormal or DistributionKind.QLogNormal;
-        w.WriteString("scale", categorical ? "categorical" : log ? "log" : "linear");
-        if (categorical)
+        w.WriteString("scale", leaf.IsCategorical ? "categorical" : leaf.IsLogScale ? "log" : "linear");
+        if (leaf.IsCategorical)
         {
             var values = leaf.Values.ToList();
             if (values.All(v => TreeValue.AsDouble(v) is double)) values = values.OrderBy(v => TreeValue.AsDouble(v)).ToList();

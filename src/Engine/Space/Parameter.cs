@@ -31,6 +31,13 @@ public sealed record Parameter
 
     public bool IsConstant => Kind == DistributionKind.Constant;
 
+    /// <summary>Values from a list (with or without probabilities), not a range.</summary>
+    public bool IsCategorical => Kind is DistributionKind.Categorical or DistributionKind.CategoricalWithProbabilities;
+
+    /// <summary>Drawn on a log scale (log-uniform or log-normal, quantized or not): shown on a log axis.</summary>
+    public bool IsLogScale => Kind is DistributionKind.LogUniform or DistributionKind.LogUniformValues or DistributionKind.QLogUniform
+        or DistributionKind.QLogUniformValues or DistributionKind.LogNormal or DistributionKind.QLogNormal;
+
     /// <summary>The value at quantile <paramref name="u"/> in [0, 1).</summary>
     public object? Sample(double u) => Kind switch
     {
@@ -58,7 +65,7 @@ public sealed record Parameter
     /// <summary>Where <paramref name="value"/> sits in the distribution, in [0, 1] (the encoding model-based search uses).</summary>
     public double Cdf(object? value)
     {
-        if (Kind is DistributionKind.Categorical or DistributionKind.CategoricalWithProbabilities)
+        if (IsCategorical)
         {
             var key = TreeValue.Key(value);
             for (var i = 0; i < Values.Count; i++)

@@ -17,7 +17,7 @@ public sealed class SpaceEncoding
     {
         _space = space;
         _dims = space.Searchable.ToList();
-        IsCategorical = _dims.Select(p => p.Kind is DistributionKind.Categorical or DistributionKind.CategoricalWithProbabilities).ToArray();
+        IsCategorical = _dims.Select(p => p.IsCategorical).ToArray();
         Cardinality = _dims.Select(p => p.Values.Count).ToArray();
     }
 
