@@ -21,15 +21,25 @@ public static class ResultView
     /// <summary>Gives each result the table view of its columns when they fit the console's width.</summary>
     internal static void Apply(PSCmdlet cmdlet, IEnumerable<PSObject> results)
     {
+        var width = Width(cmdlet);
+        var views = new Dictionary<string, string?>(); // a sweep's results share their columns: decided once per set
         foreach (var result in results)
         {
             var columns = ((result.Members["PSStandardMembers"] as PSMemberSet)?.Members["DefaultDisplayPropertySet"] as PSPropertySet)?.ReferencedPropertyNames.ToArray();
-            if (columns is null || !Fits(columns, Width(cmdlet))) continue;
-            var typeName = ResultObject.TypeName + "#" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\0", columns))))[..12];
-            ColumnsOf.TryAdd(typeName, columns);
-            if (!Register(cmdlet, typeName, columns)) continue;
-            result.TypeNames.Insert(0, typeName);
+            if (columns is null) continue;
+            var key = string.Join("\0", columns);
+            if (!views.TryGetValue(key, out var typeName)) views[key] = typeName = ViewFor(cmdlet, columns, key, width);
+            if (typeName is not null) result.TypeNames.Insert(0, typeName);
         }
+    }
+
+    // The view's type name for these columns, made and loaded into the session the first time; null when they do not fit.
+    static string? ViewFor(PSCmdlet cmdlet, string[] columns, string key, int width)
+    {
+        if (!Fits(columns, width)) return null;
+        var typeName = ResultObject.TypeName + "#" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..12];
+        ColumnsOf.TryAdd(typeName, columns);
+        return Register(cmdlet, typeName, columns) ? typeName : null;
     }
 
     /// <summary>A cell of the table: the value of the row's column, doubles with six significant digits.</summary>
