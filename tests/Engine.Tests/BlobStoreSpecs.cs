@@ -252,10 +252,7 @@ public sealed class BlobStoreSpecs : IDisposable
     public async Task A_service_that_does_not_answer_is_retried_for_the_time_out_then_named_unavailable()
     {
         await Task.Yield();
-        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop(); // nothing listens there now
+        var port = Ports.Free(); // nothing listens there now
         var location = $"http://127.0.0.1:{port}/devstoreaccount1/nothing-here";
         var clock = Stopwatch.StartNew();
         var e = Assert.Throws<SweepsException>(() => new SweepStore(new BlobStore(location, Quick)).List());

@@ -66,10 +66,7 @@ public sealed class OwnAzurite : IDisposable
 
     public OwnAzurite()
     {
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        Port = Ports.Free();
         Start();
     }
 

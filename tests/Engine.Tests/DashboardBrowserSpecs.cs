@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using Sweeps.Engine.Dashboard;
 using Sweeps.Engine.Store;
@@ -25,8 +23,7 @@ public sealed class DashboardBrowserSpecs : IAsyncLifetime, IDisposable
     readonly TempStore _temp = new();
     IPlaywright? _playwright;
     IBrowser? _browser;
-    DashboardServer? _server;
-    CancellationTokenSource? _serving;
+    ServedDashboard? _served;
 
     // plotly.js as the build bundles it (npm install at the repository's root).
     static string? Plotly
@@ -53,29 +50,17 @@ public sealed class DashboardBrowserSpecs : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        _serving?.Cancel();
-        _server?.Dispose();
+        if (_served is not null) await _served.DisposeAsync();
         if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
     }
 
     public void Dispose() => _temp.Dispose();
 
-    static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     string Serve(bool allowControl = false)
     {
-        _server = new DashboardServer(_temp.Store, "127.0.0.1", FreePort(), Plotly, allowControl);
-        _serving = new CancellationTokenSource();
-        var server = _server;
-        var token = _serving.Token;
-        _ = Task.Run(() => server.Run(token));
-        return server.Url;
+        _served = new ServedDashboard(_temp.Store, plotly: Plotly, allowControl: allowControl);
+        return _served.Url;
     }
 
     async Task<(IPage Page, List<string> Errors)> Open(string url)

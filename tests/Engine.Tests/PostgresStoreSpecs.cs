@@ -79,10 +79,7 @@ public sealed class PostgresStoreSpecs : IDisposable
     [PostgresFact]
     public void A_server_that_refuses_connections_is_retried_for_the_time_out_then_named_unavailable()
     {
-        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop(); // nothing listens there now
+        var port = Ports.Free(); // nothing listens there now
         var clock = Stopwatch.StartNew();
         var e = Fails($"postgres://sweeps:hunter2@127.0.0.1:{port}/db");
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));

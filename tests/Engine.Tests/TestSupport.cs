@@ -77,3 +77,16 @@ public sealed class SkewedTime(TimeSpan skew) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + skew;
 }
+
+/// <summary>Loopback ports for servers the tests start, or for addresses where nothing listens.</summary>
+public static class Ports
+{
+    /// <summary>A port nothing listens on now (the system's choice, released at once).</summary>
+    public static int Free()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        try { return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port; }
+        finally { probe.Stop(); }
+    }
+}
