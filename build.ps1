@@ -11,7 +11,11 @@
 param(
     # Clean, Build, Test, Demo, Bench, Package (comma-separated works too: -Task Build,Test).
     [string[]] $Task = @('Build', 'Test'),
-    [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release'
+    [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release',
+    # Package: the .NET tool's platforms (runtime identifiers, `any` = portable); all of Host.csproj's list by default.
+    [string[]] $Platform,
+    # Package: where the .nupkg files go.
+    [string] $PackageOutput = (Join-Path $PSScriptRoot 'out/package')
 )
 $ErrorActionPreference = 'Stop'
 $PSNativeCommandUseErrorActionPreference = $true
@@ -19,6 +23,7 @@ Set-StrictMode -Version Latest
 
 # `pwsh -File build.ps1 -Task A,B` passes the single string 'A,B'.
 $Task = $Task -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ }
+$Platform = $Platform -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ }
 $known = 'Clean', 'Build', 'Test', 'Demo', 'Bench', 'Package'
 $bad = $Task | Where-Object { $_ -notin $known }
 if ($bad) { throw "Unknown task(s): $($bad -join ', '). Known: $($known -join ', ')." }
@@ -60,25 +65,20 @@ function Invoke-Build {
         -HelpData (Join-Path $root 'src/Module/help/Sweeps.Help.psd1') -OutFile (Join-Path $moduleOut 'en-US/Sweeps.dll-Help.xml')
     "Module: $moduleOut"
     # The `sweeps` host, ReadyToRun-compiled for this machine: PowerShell from NuGet is not precompiled, and JIT-compiling
-    # it doubled the host's start-up (0.93 s against 0.42 s for `sweeps ls`). A RID-specific publish leaves PowerShell's
-    # built-in modules under runtimes/, where $PSHOME/Modules must have them. Without the crossgen package (offline),
-    # the portable publish still works.
+    # it doubled the host's start-up (0.93 s against 0.42 s for `sweeps ls`). The publish puts the module beside it
+    # (src/Host/Host.csproj). Without the crossgen package (offline), the portable publish still works.
     $hostOut = Join-Path $out 'host'
     Remove-Item -Recurse -Force $hostOut -ErrorAction Ignore
     $rid = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
     # A failing native command throws here ($PSNativeCommandUseErrorActionPreference): catch it for the fallback.
-    try { dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut -r $rid --self-contained false -p:PublishReadyToRun=true --nologo -v quiet }
+    try { dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut -r $rid --self-contained false -p:PublishReadyToRun=true "-p:SweepsModuleDir=$moduleOut" --nologo -v quiet }
     catch { Write-Verbose $_ }
-    if ($LASTEXITCODE -eq 0) {
-        Copy-Item -Recurse (Join-Path $hostOut "runtimes/$(if ($IsWindows) { 'win' } else { 'unix' })/lib/net10.0/Modules") (Join-Path $hostOut 'Modules')
-    }
-    else {
+    if ($LASTEXITCODE -ne 0) {
         Write-Warning "ReadyToRun publish of the host for $rid failed; publishing it portable (slower start-up)."
         Remove-Item -Recurse -Force $hostOut -ErrorAction Ignore
-        dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut --no-build --nologo -v quiet
+        dotnet publish (Join-Path $root 'src/Host') -c $Configuration -o $hostOut --no-build "-p:SweepsModuleDir=$moduleOut" --nologo -v quiet
         if ($LASTEXITCODE -ne 0) { throw 'dotnet publish of the host failed' }
     }
-    Copy-Item -Recurse $moduleOut (Join-Path $hostOut 'Sweeps')
     $launcher = Join-Path $hostOut 'sweeps'
     Set-Content $launcher "#!/bin/sh`nexec dotnet `"`$(dirname `"`$0`")/Sweeps.Host.dll`" `"`$@`"" -NoNewline
     if (-not $IsWindows) { chmod +x $launcher }
@@ -159,12 +159,16 @@ function Invoke-Demo {
 }
 
 function Invoke-Package {
-    # The `sweeps` host as a .NET tool, with the module inside; install with
-    # dotnet tool install --global --add-source out/package Sweeps.Tool
-    $package = Join-Path $out 'package'
-    Remove-Item -Recurse -Force $package -ErrorAction Ignore
-    dotnet pack (Join-Path $root 'src/Host') -c $Configuration -o $package --no-build --nologo -v quiet "-p:SweepsModuleDir=$moduleOut"
-    Get-ChildItem $package -Filter *.nupkg | ForEach-Object { "Package: $($_.FullName)" }
+    New-Item -ItemType Directory -Force $PackageOutput | Out-Null
+    Get-ChildItem $PackageOutput -Filter *.nupkg | Remove-Item
+    # The module, as PSResourceGet publishes it (the manifest's metadata becomes the package's): to the Gallery with
+    # Publish-PSResource -Path out/Sweeps, or installed from this folder registered as a repository.
+    Compress-PSResource -Path $moduleOut -DestinationPath $PackageOutput
+    # The `sweeps` .NET tool: a pointer package and one ReadyToRun package per platform (the list is in src/Host/Host.csproj;
+    # -Platform narrows it), with `any` the portable fallback. `dotnet tool install -g Sweeps.Tool` picks the right one.
+    $platforms = @(if ($Platform) { "-p:RuntimeIdentifiers=`"$($Platform -join ';')`"" })
+    dotnet pack (Join-Path $root 'src/Host') -c $Configuration -o $PackageOutput --nologo -v quiet -p:PlatformPackages=true "-p:SweepsModuleDir=$moduleOut" @platforms
+    Get-ChildItem $PackageOutput -Filter *.nupkg | ForEach-Object { "Package: $($_.FullName)" }
 }
 
 function Invoke-Bench {

@@ -225,39 +225,3 @@ $r = $s | Start-SweepAgent -Count ([int]$Runs) -ScriptBlock { param($Run) @{ los
         Join-Path $work 'pwned' | Should -Not -Exist
     }
 }
-
-Describe 'the sweeps .NET tool' {
-    It 'packs with the module inside, installs with dotnet tool install, and runs' {
-        $root = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
-        $package = Join-Path $TestDrive 'package'
-        $tools = Join-Path $TestDrive 'tools'
-        dotnet pack (Join-Path $root 'src/Host') -c Release -o $package --no-build --nologo -v quiet "-p:SweepsModuleDir=$(Join-Path $root 'out/Sweeps')" | Out-Null
-        $LASTEXITCODE | Should -Be 0
-        dotnet tool install --tool-path $tools --add-source $package Sweeps.Tool | Out-Null
-        $LASTEXITCODE | Should -Be 0
-        $version = (Import-PowerShellDataFile (Join-Path $root 'src/Module/Sweeps.psd1')).ModuleVersion
-        & (Join-Path $tools 'sweeps') --version | Should -Be $version # the one version, the manifest's
-        # What a package page and `dotnet tool install` users see: the license, the authors, and a newer .NET allowed.
-        Add-Type -AssemblyName System.IO.Compression.FileSystem
-        $zip = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $package "Sweeps.Tool.$version.nupkg"))
-        try {
-            $nuspec = [xml]([System.IO.StreamReader]::new($zip.GetEntry('Sweeps.Tool.nuspec').Open())).ReadToEnd()
-            $nuspec.package.metadata.license.'#text' | Should -Be 'MIT'
-            $nuspec.package.metadata.authors | Should -Be 'The Sweeps team'
-            $zip.GetEntry('LICENSE') | Should -Not -BeNullOrEmpty
-            $zip.GetEntry('tools/net10.0/any/Sweeps/LICENSE') | Should -Not -BeNullOrEmpty
-            $config = ([System.IO.StreamReader]::new($zip.GetEntry('tools/net10.0/any/Sweeps.Host.runtimeconfig.json').Open())).ReadToEnd() | ConvertFrom-Json
-            $config.runtimeOptions.rollForward | Should -Be 'Major'
-        }
-        finally { $zip.Dispose() }
-        $id = & (Join-Path $tools 'sweeps') --store (Join-Path $TestDrive 'tool-store') sweep (Join-Path $root 'docs/pipelines/sweep.yaml')
-        $LASTEXITCODE | Should -Be 0
-        $id | Should -Match '^[a-z0-9]{8}$'
-        # The docs' example program is a .ps1: the installed tool runs it with itself, as users' agents do.
-        Push-Location (Join-Path $root 'docs/pipelines')
-        try { $null = & (Join-Path $tools 'sweeps') --store (Join-Path $TestDrive 'tool-store') agent $id --count 2 2>&1 }
-        finally { Pop-Location }
-        $LASTEXITCODE | Should -Be 0
-        @(Get-SweepResult -Sweep $id -Store (Join-Path $TestDrive 'tool-store')).State | Should -Be @('finished', 'finished')
-    }
-}

@@ -1,0 +1,155 @@
+# The two packages as users get them: `build.ps1 -Task Package` makes them (here for this machine's platform and the
+# portable fallback, to keep the test short), then each is installed from a local feed into a clean place and used.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    $script:root = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+    $script:package = Join-Path $TestDrive 'package'
+    $script:rid = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $script:version = (Import-PowerShellDataFile (Join-Path $root 'src/Module/Sweeps.psd1')).ModuleVersion
+    $script:pwsh = Join-Path $PSHOME 'pwsh.dll'
+    $script:packed = dotnet $pwsh -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1') -Task Package -Platform "$rid,any" -PackageOutput $package 2>&1
+    $script:packExit = $LASTEXITCODE
+
+    # A file inside a .nupkg, as text (null when absent).
+    function Read-PackageEntry([string] $Nupkg, [string] $Entry) {
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($Nupkg)
+        try {
+            $e = $zip.GetEntry($Entry)
+            if ($e) { [System.IO.StreamReader]::new($e.Open()).ReadToEnd() }
+        }
+        finally { $zip.Dispose() }
+    }
+
+    # A pwsh of its own with a home of its own: nothing of this machine's user modules or repositories is seen.
+    function Invoke-CleanPwsh([string] $HomeDir, [string] $Command) {
+        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in $pwsh, '-NoProfile', '-NonInteractive', '-Command', $Command) { $psi.ArgumentList.Add($a) }
+        $psi.Environment["HOME"] = $HomeDir
+        $psi.Environment['PSModulePath'] = ''
+        $psi.Environment.Remove('XDG_DATA_HOME') | Out-Null
+        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+        $p = [Diagnostics.Process]::Start($psi)
+        $err = $p.StandardError.ReadToEndAsync()
+        $out = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        [pscustomobject]@{ Code = $p.ExitCode; Out = @($out -split "`r?`n" | Where-Object { $_ }); Err = $err.Result }
+    }
+}
+
+Describe 'build.ps1 -Task Package' {
+    It 'makes the module package and the tool packages' {
+        $packExit | Should -Be 0 -Because ($packed -join "`n")
+        @(Get-ChildItem $package -Filter *.nupkg | ForEach-Object Name | Sort-Object) |
+            Should -Be (@("Sweeps.$version.nupkg", "Sweeps.Tool.$version.nupkg", "Sweeps.Tool.any.$version.nupkg", "Sweeps.Tool.$rid.$version.nupkg") | Sort-Object)
+    }
+}
+
+Describe 'the module package' {
+    It 'carries the manifest''s metadata, the help, the formats and the license' {
+        $nupkg = Join-Path $package "Sweeps.$version.nupkg"
+        $meta = ([xml](Read-PackageEntry $nupkg 'Sweeps.nuspec')).package.metadata
+        $meta.id | Should -Be 'Sweeps'
+        $meta.version | Should -Be $version
+        $meta.authors | Should -Be 'The Sweeps team'
+        $meta.description | Should -BeLike '*Weights & Biases*'
+        $meta.releaseNotes | Should -Not -BeNullOrEmpty
+        $meta.copyright | Should -BeLike '*MIT*'
+        $meta.tags -split ' ' | Should -Contain 'PSModule'
+        $meta.tags -split ' ' | Should -Contain 'PSEdition_Core'
+        foreach ($file in 'Sweeps.psd1', 'Sweeps.dll', 'Sweeps.Engine.dll', 'Sweeps.Format.ps1xml', 'en-US/Sweeps.dll-Help.xml', 'en-US/about_Sweeps.help.txt', 'LICENSE', 'YamlDotNet.dll') {
+            Read-PackageEntry $nupkg $file | Should -Not -BeNullOrEmpty -Because "$file belongs in the module package"
+        }
+    }
+
+    It 'installs with Install-PSResource from a file repository into a clean module path, and runs a sweep' {
+        $home1 = Join-Path $TestDrive 'home'
+        $null = New-Item -ItemType Directory -Force $home1
+        $install = Invoke-CleanPwsh $home1 @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name SweepsLocal -Uri '$package' -Trusted
+Install-PSResource -Name Sweeps -Repository SweepsLocal -Scope CurrentUser -Quiet
+(Get-InstalledPSResource -Name Sweeps).Version.ToString()
+"@
+        $install.Code | Should -Be 0 -Because $install.Err
+        $install.Out[-1] | Should -Be $version
+
+        # A new session finds it by name, as after `Install-PSResource Sweeps` from the Gallery.
+        $store = Join-Path $TestDrive 'installed-store'
+        $use = Invoke-CleanPwsh $home1 @"
+`$ErrorActionPreference = 'Stop'
+Import-Module Sweeps
+(Get-Module Sweeps).ModuleBase
+`$sweep = New-Sweep -Store '$store' -Config @{ method = 'grid'; metric = @{ name = 'loss'; goal = 'minimize' }; parameters = @{ x = @{ values = 1, 2, 3 } } }
+`$runs = `$sweep | Start-SweepAgent -Store '$store' -ScriptBlock { param(`$Run) Write-SweepMetric @{ loss = `$Run.Config.x * 2 } }
+(`$runs | ForEach-Object State) -join ','
+(Get-SweepResult `$sweep -Store '$store' -Best).loss
+(Get-Help New-Sweep).Examples.Example.Count -gt 0
+"@
+        $use.Code | Should -Be 0 -Because $use.Err
+        $use.Out[0] | Should -BeLike "$home1*" # the installed copy, not the build folder
+        $use.Out[1] | Should -Be 'finished,finished,finished'
+        $use.Out[2] | Should -Be '2'
+        $use.Out[3] | Should -Be 'True'
+    }
+}
+
+Describe 'the sweeps .NET tool' {
+    It 'is a pointer package with one package per platform, with the license, authors and a newer .NET allowed' {
+        $pointer = ([xml](Read-PackageEntry (Join-Path $package "Sweeps.Tool.$version.nupkg") 'Sweeps.Tool.nuspec')).package.metadata
+        $pointer.license.'#text' | Should -Be 'MIT'
+        $pointer.authors | Should -Be 'The Sweeps team'
+        $settings = [xml](Read-PackageEntry (Join-Path $package "Sweeps.Tool.$version.nupkg") 'tools/any/any/DotnetToolSettings.xml')
+        @($settings.DotNetCliTool.RuntimeIdentifierPackages.RuntimeIdentifierPackage.RuntimeIdentifier | Sort-Object) | Should -Be (@($rid, 'any') | Sort-Object)
+        foreach ($platform in $rid, 'any') {
+            $nupkg = Join-Path $package "Sweeps.Tool.$platform.$version.nupkg"
+            Read-PackageEntry $nupkg 'LICENSE' | Should -Not -BeNullOrEmpty
+            Read-PackageEntry $nupkg "tools/net10.0/$platform/Sweeps/LICENSE" | Should -Not -BeNullOrEmpty
+            Read-PackageEntry $nupkg "tools/net10.0/$platform/Sweeps/Sweeps.psd1" | Should -Not -BeNullOrEmpty
+            $config = Read-PackageEntry $nupkg "tools/net10.0/$platform/Sweeps.Host.runtimeconfig.json" | ConvertFrom-Json
+            $config.runtimeOptions.rollForward | Should -Be 'Major'
+        }
+    }
+
+    It 'installs with dotnet tool install, precompiled for this platform, and runs a sweep with a .ps1 program' {
+        $tools = Join-Path $TestDrive 'tools'
+        dotnet tool install --tool-path $tools --add-source $package Sweeps.Tool | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        $sweeps = Join-Path $tools 'sweeps'
+        & $sweeps --version | Should -Be $version # the one version, the manifest's
+
+        # The platform's package was chosen: PowerShell in it is ReadyToRun code, and its own modules are in $PSHOME.
+        $installed = Get-ChildItem (Join-Path $tools '.store') -Recurse -Filter System.Management.Automation.dll | Select-Object -First 1
+        $installed.Directory.Name | Should -Be $rid
+        $pe = [System.Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead($installed.FullName))
+        try { $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size | Should -BeGreaterThan 0 -Because 'ReadyToRun code has a native header' }
+        finally { $pe.Dispose() }
+        Join-Path $installed.DirectoryName 'Modules/Microsoft.PowerShell.Utility' | Should -Exist
+
+        $store = Join-Path $TestDrive 'tool-store'
+        $id = & $sweeps --store $store sweep (Join-Path $root 'docs/pipelines/sweep.yaml')
+        $LASTEXITCODE | Should -Be 0
+        $id | Should -Match '^[a-z0-9]{8}$'
+        # The docs' example program is a .ps1: the installed tool runs it with itself, as users' agents do.
+        Push-Location (Join-Path $root 'docs/pipelines')
+        try { $null = & $sweeps --store $store agent $id --count 2 2>&1 }
+        finally { Pop-Location }
+        $LASTEXITCODE | Should -Be 0
+        @(Get-SweepResult -Sweep $id -Store $store).State | Should -Be @('finished', 'finished')
+    }
+
+    It 'has a portable package that runs where no platform package fits' {
+        $portable = Join-Path $TestDrive 'portable'
+        [System.IO.Compression.ZipFile]::ExtractToDirectory((Join-Path $package "Sweeps.Tool.any.$version.nupkg"), $portable)
+        $dll = Join-Path $portable 'tools/net10.0/any/Sweeps.Host.dll'
+        dotnet $dll --version | Should -Be $version
+        $store = Join-Path $TestDrive 'portable-store'
+        $id = dotnet $dll --store $store sweep (Join-Path $root 'docs/pipelines/sweep.yaml')
+        $LASTEXITCODE | Should -Be 0
+        Push-Location (Join-Path $root 'docs/pipelines')
+        try { $null = dotnet $dll --store $store agent $id --count 1 2>&1 }
+        finally { Pop-Location }
+        $LASTEXITCODE | Should -Be 0
+        @(Get-SweepResult -Sweep $id -Store $store).State | Should -Be @('finished')
+    }
+}
