@@ -160,7 +160,7 @@ function Invoke-Demo {
 
 function Invoke-Package {
     New-Item -ItemType Directory -Force $PackageOutput | Out-Null
-    Get-ChildItem $PackageOutput -Filter *.nupkg | Remove-Item
+    Get-ChildItem $PackageOutput -Include *.nupkg, *.vsix -Recurse | Remove-Item
     # The module, as PSResourceGet publishes it (the manifest's metadata becomes the package's): to the Gallery with
     # Publish-PSResource -Path out/Sweeps, or installed from this folder registered as a repository.
     Compress-PSResource -Path $moduleOut -DestinationPath $PackageOutput
@@ -168,7 +168,32 @@ function Invoke-Package {
     # -Platform narrows it), with `any` the portable fallback. `dotnet tool install -g Sweeps.Tool` picks the right one.
     $platforms = @(if ($Platform) { "-p:RuntimeIdentifiers=`"$($Platform -join ';')`"" })
     dotnet pack (Join-Path $root 'src/Host') -c $Configuration -o $PackageOutput --nologo -v quiet -p:PlatformPackages=true "-p:SweepsModuleDir=$moduleOut" @platforms
-    Get-ChildItem $PackageOutput -Filter *.nupkg | ForEach-Object { "Package: $($_.FullName)" }
+    New-AzureDevOpsExtension
+    Get-ChildItem $PackageOutput -Include *.nupkg, *.vsix -Recurse | ForEach-Object { "Package: $($_.FullName)" }
+}
+
+# The Azure DevOps extension (.vsix): the SweepsAgent task with the pipeline step script and the built module inside,
+# stamped with the module's version, packed by tfx-cli (build/tfx pins it).
+function New-AzureDevOpsExtension {
+    $stage = Join-Path $out 'vsix'
+    Remove-Item -Recurse -Force $stage -ErrorAction Ignore
+    Copy-Item -Recurse (Join-Path $root 'pipelines/azure-devops') $stage
+    Copy-Item (Join-Path $root 'LICENSE') $stage
+    $task = Join-Path $stage 'SweepsAgent'
+    Copy-Item (Join-Path $root 'pipelines/sweep-step.ps1') $task
+    Copy-Item -Recurse $moduleOut (Join-Path $task 'Sweeps')
+    $version = [version](Import-PowerShellDataFile (Join-Path $moduleOut 'Sweeps.psd1')).ModuleVersion
+    $taskJson = Get-Content -Raw (Join-Path $task 'task.json') | ConvertFrom-Json
+    $taskJson.version = [ordered]@{ Major = $version.Major; Minor = $version.Minor; Patch = $version.Build }
+    $taskJson | ConvertTo-Json -Depth 20 | Set-Content (Join-Path $task 'task.json')
+    $extension = Get-Content -Raw (Join-Path $stage 'vss-extension.json') | ConvertFrom-Json
+    $extension.version = $version.ToString(3)
+    $extension | ConvertTo-Json -Depth 20 | Set-Content (Join-Path $stage 'vss-extension.json')
+    $tfx = Join-Path $root 'build/tfx'
+    Push-Location $tfx
+    try { npm ci --no-audit --no-fund --loglevel=error | Out-Null } finally { Pop-Location }
+    node (Join-Path $tfx 'node_modules/tfx-cli/_build/tfx-cli.js') extension create --root $stage --manifest-globs vss-extension.json `
+        --output-path (Join-Path $PackageOutput "sweeps-$($version.ToString(3)).vsix") --no-prompt --json | Out-Null
 }
 
 function Invoke-Bench {

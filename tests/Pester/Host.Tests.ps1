@@ -8,15 +8,7 @@ BeforeAll {
 
     # Runs the `sweeps` command as a process; returns exit code, stdout lines and stderr lines.
     function Invoke-Sweeps {
-        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-        $psi.ArgumentList.Add($hostDll)
-        foreach ($a in $args) { $psi.ArgumentList.Add([string]$a) }
-        $psi.WorkingDirectory = $work; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
-        $p = [Diagnostics.Process]::Start($psi)
-        $err = $p.StandardError.ReadToEndAsync()
-        $out = $p.StandardOutput.ReadToEnd()
-        $p.WaitForExit()
-        [pscustomobject]@{ Code = $p.ExitCode; Out = @($out -split "`n" | Where-Object { $_ }); Err = @($err.Result -split "`n" | Where-Object { $_ }); Process = $p }
+        Invoke-Captured dotnet (@($hostDll) + @($args | ForEach-Object { [string]$_ })) -WorkingDirectory $work
     }
 }
 

@@ -23,17 +23,7 @@ BeforeAll {
 
     # A pwsh of its own with a home of its own: nothing of this machine's user modules or repositories is seen.
     function Invoke-CleanPwsh([string] $HomeDir, [string] $Command) {
-        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in $pwsh, '-NoProfile', '-NonInteractive', '-Command', $Command) { $psi.ArgumentList.Add($a) }
-        $psi.Environment["HOME"] = $HomeDir
-        $psi.Environment['PSModulePath'] = ''
-        $psi.Environment.Remove('XDG_DATA_HOME') | Out-Null
-        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
-        $p = [Diagnostics.Process]::Start($psi)
-        $err = $p.StandardError.ReadToEndAsync()
-        $out = $p.StandardOutput.ReadToEnd()
-        $p.WaitForExit()
-        [pscustomobject]@{ Code = $p.ExitCode; Out = @($out -split "`r?`n" | Where-Object { $_ }); Err = $err.Result }
+        Invoke-Captured dotnet $pwsh, '-NoProfile', '-NonInteractive', '-Command', $Command -Environment @{ HOME = $HomeDir; PSModulePath = ''; XDG_DATA_HOME = $null }
     }
 }
 
@@ -42,6 +32,7 @@ Describe 'build.ps1 -Task Package' {
         $packExit | Should -Be 0 -Because ($packed -join "`n")
         @(Get-ChildItem $package -Filter *.nupkg | ForEach-Object Name | Sort-Object) |
             Should -Be (@("Sweeps.$version.nupkg", "Sweeps.Tool.$version.nupkg", "Sweeps.Tool.any.$version.nupkg", "Sweeps.Tool.$rid.$version.nupkg") | Sort-Object)
+        Join-Path $package "sweeps-$version.vsix" | Should -Exist
     }
 }
 
@@ -151,5 +142,79 @@ Describe 'the sweeps .NET tool' {
         finally { Pop-Location }
         $LASTEXITCODE | Should -Be 0
         @(Get-SweepResult -Sweep $id -Store $store).State | Should -Be @('finished')
+    }
+}
+
+Describe 'the Azure DevOps extension' {
+    BeforeAll {
+        $script:vsix = Join-Path $package "sweeps-$version.vsix"
+        $script:extension = Join-Path $TestDrive 'vsix'
+        [System.IO.Compression.ZipFile]::ExtractToDirectory($vsix, $extension)
+        $script:task = Join-Path $extension 'SweepsAgent'
+        # Hosted agents have pwsh on PATH; here it is PowerShell's dll, so a one-line pwsh stands in for it.
+        $script:bin = Join-Path $TestDrive 'bin'
+        $null = New-Item -ItemType Directory -Force $bin
+        Set-Content (Join-Path $bin 'pwsh') "#!/bin/sh`nexec dotnet '$pwsh' `"`$@`"" -NoNewline
+        chmod +x (Join-Path $bin 'pwsh')
+
+        # Runs the task's entry point as the agent does: node on index.js, inputs in INPUT_* (the agent applies
+        # task.json's defaults first, so they are applied here too).
+        function Invoke-Task([hashtable] $Inputs, [string] $Path = "$bin$([IO.Path]::PathSeparator)$env:PATH") {
+            $ws = Join-Path $TestDrive ('agent-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+            Copy-Item -Recurse (Join-Path $root 'docs/pipelines') $ws
+            $definition = Get-Content -Raw (Join-Path $task 'task.json') | ConvertFrom-Json
+            $environment = @{ TF_BUILD = 'True'; SYSTEM_TOTALJOBSINPHASE = '1'; PATH = $Path }
+            foreach ($i in $definition.inputs) {
+                $value = if ($Inputs.ContainsKey($i.name)) { $Inputs[$i.name] } else { $i.defaultValue -replace '\$\(System\.DefaultWorkingDirectory\)', $ws }
+                $environment['INPUT_' + $i.name.ToUpperInvariant()] = $value
+            }
+            $r = Invoke-Captured node (Join-Path $task 'index.js') -Environment $environment -WorkingDirectory $ws
+            [pscustomobject]@{ Code = $r.Code; Lines = $r.Out + $r.Err; Workspace = $ws }
+        }
+    }
+
+    It 'holds the task, its step script and the module, at the module''s version' {
+        $manifest = [xml](Get-Content -Raw (Join-Path $extension 'extension.vsixmanifest'))
+        $manifest.PackageManifest.Metadata.Identity.Version | Should -Be $version
+        $manifest.PackageManifest.Metadata.Identity.Id | Should -Be 'sweeps'
+        $contributions = (Get-Content -Raw (Join-Path $extension 'extension.vsomanifest') | ConvertFrom-Json).contributions
+        $contributions.type | Should -Be 'ms.vss-distributed-task.task'
+        $contributions.properties.name | Should -Be 'SweepsAgent'
+        $definition = Get-Content -Raw (Join-Path $task 'task.json') | ConvertFrom-Json
+        '{0}.{1}.{2}' -f $definition.version.Major, $definition.version.Minor, $definition.version.Patch | Should -Be $version
+        $definition.execution.Node20_1.target | Should -Be 'index.js'
+        (Import-PowerShellDataFile (Join-Path $task 'Sweeps/Sweeps.psd1')).ModuleVersion | Should -Be $version
+        Join-Path $task 'sweep-step.ps1' | Should -Exist
+        Join-Path $extension 'LICENSE' | Should -Exist
+    }
+
+    It 'runs an agent from its entry point with INPUT_* variables, and publishes the sweep id, summary and report' {
+        $store = Join-Path $TestDrive 'task-store'
+        $r = Invoke-Task @{ config = 'sweep.yaml'; count = '2'; store = $store }
+        $r.Code | Should -Be 0 -Because ($r.Lines -join "`n")
+        $id = ($r.Lines -match '^##vso\[task\.setvariable variable=sweepId;isOutput=true\](\w+)$' | Select-Object -First 1) -replace '^.*\]', ''
+        $id | Should -Match '^[a-z0-9]{8}$'
+        $r.Lines | Should -Contain '##vso[task.setvariable variable=runs;isOutput=true]2'
+        $r.Lines | Should -Contain '##vso[task.setvariable variable=failedRuns;isOutput=true]0'
+        $summary = ($r.Lines -match '^##vso\[task\.uploadsummary\]' | Select-Object -First 1) -replace '^##vso\[task\.uploadsummary\]', ''
+        Get-Content -Raw $summary | Should -BeLike '*Best runs by loss*'
+        $report = Join-Path $r.Workspace 'sweeps-report.html'
+        $r.Lines | Should -Contain "##vso[artifact.upload containerfolder=sweep-$id-report;artifactname=sweep-$id-report]$report"
+        $report | Should -Exist
+        (Get-Sweep -Store $store -Id $id).Finished | Should -Be 2
+    }
+
+    It 'fails with a logging command that names a wrong input, and creates nothing' {
+        $store = Join-Path $TestDrive 'task-store-bad'
+        $r = Invoke-Task @{ config = 'sweep.yaml'; failOnFailedRuns = 'maybe'; store = $store }
+        $r.Code | Should -Be 1
+        $r.Lines | Should -Contain "##vso[task.complete result=Failed;]The input 'failOnFailedRuns' must be true or false; it is 'maybe'."
+        Get-StoreEntry $store | Should -HaveCount 0
+    }
+
+    It 'says so when the agent has no pwsh' {
+        $r = Invoke-Task @{ config = 'sweep.yaml' } -Path '/nonexistent'
+        $r.Code | Should -Be 1
+        @($r.Lines -like '##vso`[task.complete result=Failed;`]PowerShell 7 (pwsh) is not on PATH*') | Should -HaveCount 1
     }
 }

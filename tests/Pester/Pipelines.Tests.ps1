@@ -132,3 +132,133 @@ Describe 'docs/pipelines/github-workflow-blob.yml' -Skip:$noAzurite {
         Test-Path (Join-Path $ws 'results/report.html') | Should -BeTrue
     }
 }
+
+# The GitHub Action (action.yml): its steps run as the runner runs a composite action, each in a pwsh of its own with
+# the step's env, the inputs substituted where the YAML refers to them and GitHub's files for outputs and summary.
+Describe 'the GitHub Action (action.yml)' {
+    BeforeAll {
+        $script:action = Read-Yaml (Join-Path $repo 'action.yml')
+        $script:pwshDll = Join-Path $PSHOME 'pwsh.dll'
+
+        # ${{ ... }} as the runner evaluates the few expressions the action uses; anything else fails the test.
+        function Expand-Expression([string] $Text, [hashtable] $Inputs, [hashtable] $Outputs) {
+            [regex]::Replace($Text, '\$\{\{\s*(.+?)\s*\}\}', {
+                    param($m)
+                    $e = $m.Groups[1].Value
+                    if ($e -match '^inputs\.([\w-]+)$') {
+                        if ($Inputs.ContainsKey($Matches[1])) { return [string]$Inputs[$Matches[1]] }
+                        return [string]$action['inputs'][$Matches[1]]['default']
+                    }
+                    if ($e -eq 'github.action_path') { return $repo }
+                    if ($e -match '^steps\.sweep\.outputs\.([\w-]+)$') { return [string]$Outputs[$Matches[1]] }
+                    throw "the test cannot evaluate `${{ $e }}"
+                })
+        }
+
+        # Runs the action's steps; returns exit code, output lines, step outputs, the action's outputs and the summary.
+        function Invoke-Action([hashtable] $Inputs, [string] $Workspace) {
+            $files = @{ GITHUB_OUTPUT = (Join-Path $Workspace "output-$([guid]::NewGuid().ToString('N')).txt"); GITHUB_STEP_SUMMARY = (Join-Path $Workspace 'summary.md') }
+            $null = New-Item -ItemType File -Force $files.GITHUB_OUTPUT, $files.GITHUB_STEP_SUMMARY
+            $outputs = @{}; $lines = @(); $code = 0; $skipped = @()
+            foreach ($step in $action['runs']['steps']) {
+                $condition = [string]$step['if']
+                if ($condition -eq "inputs.module == ''" -and $Inputs['module']) { $skipped += $step['name']; continue }
+                if ($step.ContainsKey('uses')) {
+                    # actions/upload-artifact: only its inputs can be checked here.
+                    $step['with']['path'] | Should -Be '${{ steps.sweep.outputs.report }}'
+                    if ($condition -like '*steps.sweep.outputs.report != *' -and $outputs['report']) {
+                        (Expand-Expression $step['with']['name'] $Inputs $outputs) | Should -Match '^sweep-\w+-report-'
+                        (Expand-Expression $step['with']['path'] $Inputs $outputs) | Should -Exist
+                    }
+                    continue
+                }
+                if ($code -ne 0) { break }
+                $step['shell'] | Should -Be 'pwsh'
+                $environment = @{ GITHUB_ACTIONS = 'true'; GITHUB_JOB = 'agents' } + $files
+                foreach ($k in @($step['env'].Keys)) { $environment[$k] = Expand-Expression $step['env'][$k] $Inputs $outputs }
+                $r = Invoke-Captured dotnet $pwshDll, '-NoProfile', '-NonInteractive', '-Command', $step['run'] -Environment $environment -WorkingDirectory $Workspace
+                $lines += $r.Out + $r.Err
+                $code = $r.Code
+                if ($step['id'] -eq 'sweep') {
+                    foreach ($line in Get-Content $files.GITHUB_OUTPUT) { if ($line -match '^([\w-]+)=(.*)$') { $outputs[$Matches[1]] = $Matches[2] } }
+                }
+            }
+            $declared = @{}
+            foreach ($name in $action['outputs'].Keys) { $declared[$name] = Expand-Expression $action['outputs'][$name]['value'] $Inputs $outputs }
+            [pscustomobject]@{ Code = $code; Lines = $lines; Outputs = $declared; Skipped = $skipped; Summary = Get-Content -Raw $files.GITHUB_STEP_SUMMARY }
+        }
+    }
+
+    It 'creates a sweep and runs an agent with a built module, setting its outputs, the summary and the report' {
+        $ws = New-Workspace
+        $store = Join-Path $ws 'store'
+        (Get-Content (Join-Path $ws 'docs/pipelines/sweep.yaml')) -replace '^run_cap: \d+', 'run_cap: 5' | Set-Content (Join-Path $ws 'docs/pipelines/small.yaml')
+        $r = Invoke-Action @{ config = 'small.yaml'; count = '3'; store = $store; module = $SweepsManifest; 'working-directory' = 'docs/pipelines' } $ws
+        $r.Code | Should -Be 0 -Because ($r.Lines -join "`n")
+        $r.Skipped | Should -Be 'Install Sweeps' # a module was given: nothing is installed
+        $r.Outputs['sweep-id'] | Should -Match '^[a-z0-9]{8}$'
+        $r.Outputs['runs'] | Should -Be '3'
+        $r.Outputs['failed-runs'] | Should -Be '0'
+        $r.Outputs['report'] | Should -Be (Join-Path $ws 'docs/pipelines/sweeps-report.html')
+        Get-Content -Raw $r.Outputs['report'] | Should -BeLike '*pipeline-example*'
+        $r.Summary | Should -BeLike "*## Sweep pipeline-example ($($r.Outputs['sweep-id']))*Best runs by loss*"
+        (Get-Sweep -Store $store -Id $r.Outputs['sweep-id']).Finished | Should -Be 3
+
+        # A second job: an agent on that sweep, until it has no runs left.
+        $again = Invoke-Action @{ sweep = $r.Outputs['sweep-id']; store = $store; module = $SweepsManifest; 'working-directory' = 'docs/pipelines'; report = '' } $ws
+        $again.Code | Should -Be 0 -Because ($again.Lines -join "`n")
+        $again.Outputs['runs'] | Should -Be '2' # run_cap 5
+        $again.Outputs['report'] | Should -BeNullOrEmpty
+    }
+
+    It 'fails the step when a run fails, unless fail-on-failed-runs is false' {
+        $ws = New-Workspace
+        Set-Content (Join-Path $ws 'fail.ps1') 'Write-Error "diverged"; exit 3'
+        Set-Content (Join-Path $ws 'failing.yaml') "method: grid`nprogram: fail.ps1`nmetric: {name: loss, goal: minimize}`nparameters:`n  x: {values: [1, 2]}"
+        $r = Invoke-Action @{ config = 'failing.yaml'; store = (Join-Path $ws 's1'); module = $SweepsManifest } $ws
+        $r.Code | Should -Be 1
+        $r.Lines | Should -Contain '::error title=Sweeps::2 of 2 runs failed (runs 1, 2); set ''fail-on-failed-runs'' to false to let the step pass.'
+        $r.Outputs['report'] | Should -Exist # written all the same, and uploaded (if: always())
+        $ok = Invoke-Action @{ config = 'failing.yaml'; store = (Join-Path $ws 's2'); module = $SweepsManifest; 'fail-on-failed-runs' = 'false' } $ws
+        $ok.Code | Should -Be 0 -Because ($ok.Lines -join "`n")
+        $ok.Outputs['failed-runs'] | Should -Be '2'
+    }
+
+    It 'refuses a wrong input by its name before creating anything' -ForEach @(
+        @{ Inputs = @{ config = 'sweep.yaml'; count = 'lots' }; Message = "The input 'count' must be a whole number of at least 0; it is 'lots'." }
+        @{ Inputs = @{ config = 'sweep.yaml'; throttle = '0' }; Message = "The input 'throttle' must be a whole number of at least 1; it is '0'." }
+        @{ Inputs = @{ config = 'sweep.yaml'; 'fail-on-failed-runs' = 'maybe' }; Message = "The input 'fail-on-failed-runs' must be true or false; it is 'maybe'." }
+        @{ Inputs = @{ config = 'sweep.yaml'; sweep = 'abc' }; Message = "Give 'config' or 'sweep', not both: a config creates a new sweep." }
+        @{ Inputs = @{ config = 'nope.yaml' }; Message = "The input 'config' is not a file: 'nope.yaml'*" }
+    ) {
+        $ws = New-Workspace
+        $store = Join-Path $ws 'store'
+        $Inputs.store = $store; $Inputs.module = $SweepsManifest; $Inputs['working-directory'] = 'docs/pipelines'
+        $r = Invoke-Action $Inputs $ws
+        $r.Code | Should -Be 1
+        @($r.Lines -like "::error title=Sweeps::$Message") | Should -HaveCount 1 -Because ($r.Lines -join "`n")
+        Get-StoreEntry $store | Should -HaveCount 0
+    }
+}
+
+Describe 'the examples that use the task and the action' {
+    It 'give the SweepsAgent task only inputs it has' {
+        $inputs = (Get-Content -Raw (Join-Path $repo 'pipelines/azure-devops/SweepsAgent/task.json') | ConvertFrom-Json).inputs.name
+        $yaml = Read-Yaml (Join-Path $repo 'docs/pipelines/azure-pipelines-task.yml')
+        $steps = @($yaml['stages'] | ForEach-Object { $_['jobs'] } | ForEach-Object { $_['steps'] } | Where-Object { $_['task'] -eq 'SweepsAgent@0' })
+        $steps | Should -HaveCount 2
+        foreach ($step in $steps) { foreach ($k in $step['inputs'].Keys) { $inputs | Should -Contain $k } }
+        # The agents read the sweep id from the output variable the task sets.
+        (Get-Content -Raw (Join-Path $repo 'docs/pipelines/azure-pipelines-task.yml')) | Should -Match ([regex]::Escape("outputs['sweep.sweepId']"))
+        (Get-Content -Raw (Join-Path $repo 'pipelines/azure-devops/SweepsAgent/task.json') | ConvertFrom-Json).outputVariables.name | Should -Contain 'sweepId'
+    }
+
+    It 'give the action only inputs it has' {
+        $inputs = (Read-Yaml (Join-Path $repo 'action.yml'))['inputs'].Keys
+        $yaml = Read-Yaml (Join-Path $repo 'docs/pipelines/github-workflow-action.yml')
+        $steps = @($yaml['jobs'].Values | ForEach-Object { $_['steps'] } | Where-Object { $_['uses'] -eq './' })
+        $steps | Should -HaveCount 2
+        foreach ($step in $steps) { foreach ($k in $step['with'].Keys) { $inputs | Should -Contain $k } }
+        $yaml['jobs']['create']['outputs']['sweep_id'] | Should -Be '${{ steps.sweep.outputs.sweep-id }}'
+    }
+}

@@ -60,3 +60,25 @@ $script:SmallGrid = @{
         batch = @{ values = @(16, 32) }
     }
 }
+
+function Invoke-Captured {
+    <# Runs a program to its end; returns its exit code and its non-empty output and error lines. An $Environment
+       value of $null removes that variable. #>
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        [string[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{},
+        [string] $WorkingDirectory = (Get-Location).ProviderPath
+    )
+    $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    foreach ($k in $Environment.Keys) {
+        if ($null -eq $Environment[$k]) { $null = $psi.Environment.Remove($k) } else { $psi.Environment[$k] = [string]$Environment[$k] }
+    }
+    $psi.WorkingDirectory = $WorkingDirectory; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+    $p = [Diagnostics.Process]::Start($psi)
+    $err = $p.StandardError.ReadToEndAsync()
+    $out = $p.StandardOutput.ReadToEnd()
+    $p.WaitForExit()
+    [pscustomobject]@{ Code = $p.ExitCode; Out = @($out -split "`r?`n" | Where-Object { $_ }); Err = @($err.Result -split "`r?`n" | Where-Object { $_ }) }
+}
