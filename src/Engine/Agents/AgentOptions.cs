@@ -38,5 +38,5 @@ public sealed record AgentOptions
     public TimeSpan PausePollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A fresh id: readable (host and pid) and unique by its random part, never by host and pid alone.</summary>
-    public static string NewAgentId() => $"{Store.StoreIds.Sanitize(Environment.MachineName)}-{Environment.ProcessId}-{Store.ShortId.New()}";
+    internal static string NewAgentId() => $"{Store.StoreIds.Sanitize(Environment.MachineName)}-{Environment.ProcessId}-{Store.ShortId.New()}";
 }

@@ -10,7 +10,7 @@ namespace Sweeps.Engine.Agents;
 /// workers run at once on their own threads; events still arrive on the enumerating thread. A launcher that must
 /// run on the caller's thread (a scriptblock in the caller's runspace) runs there, one run at a time.
 /// </summary>
-public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOptions options)
+internal sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOptions options)
 {
     readonly object _gate = new();
     readonly DateTime _started = DateTime.UtcNow;

@@ -32,7 +32,7 @@ public sealed class ConfigDocument
     public string? Text { get; }
 
     /// <summary>The 1-based line of a key path such as <c>parameters.lr.max</c>, or of its nearest written parent.</summary>
-    public int? LineOf(string path)
+    internal int? LineOf(string path)
     {
         for (var p = path; p.Length > 0; p = p.Contains('.') ? p[..p.LastIndexOf('.')] : "")
         {

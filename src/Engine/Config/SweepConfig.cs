@@ -8,7 +8,7 @@ public enum MetricGoal { Minimize, Maximize }
 public sealed record MetricSpec(string Name, MetricGoal Goal = MetricGoal.Minimize, double? Target = null, string Impute = "worst", string ImputeWhileRunning = "false")
 {
     /// <summary>True when <paramref name="candidate"/> is better than <paramref name="incumbent"/> for this goal.</summary>
-    public bool IsBetter(double candidate, double incumbent) =>
+    internal bool IsBetter(double candidate, double incumbent) =>
         Goal == MetricGoal.Minimize ? candidate < incumbent : candidate > incumbent;
 }
 

@@ -22,9 +22,9 @@ public static class DashboardData
     public const int MaxPoints = 400;
 
     /// <param name="outputBytes">How much of each run's output to put in (the report, which has no server to ask); 0: none.</param>
-    public static string Build(SweepHandle sweep, HistoryCache? histories = null, int outputBytes = 0)
+    public static string Build(SweepHandle sweep, int outputBytes = 0)
     {
-        histories ??= new HistoryCache();
+        var histories = new HistoryCache();
         var state = sweep.Observe(); // runs of dead agents shown crashed, as in every view
         histories.CatchUp(sweep, state.Runs);
         return Build(sweep, state, histories, outputBytes);
@@ -43,7 +43,7 @@ public static class DashboardData
     /// What the data depends on, cheap to take: the journal's state, each run's state (a dead agent's run turns
     /// crashed with no event) and the histories' growth. The same token means the same document.
     /// </summary>
-    public static string ChangeToken(SweepHandle sweep, HistoryCache histories, out SweepState state)
+    internal static string ChangeToken(SweepHandle sweep, HistoryCache histories, out SweepState state)
     {
         state = sweep.Observe();
         histories.CatchUp(sweep, state.Runs);
@@ -51,7 +51,7 @@ public static class DashboardData
         return $"{state.Updated.UtcTicks}/{state.State}/{state.Runs.Count}/{running}/{histories.Version}";
     }
 
-    public static string Build(SweepHandle sweep, SweepState state, HistoryCache histories, int outputBytes = 0)
+    internal static string Build(SweepHandle sweep, SweepState state, HistoryCache histories, int outputBytes = 0)
     {
         var config = state.Config;
         var metric = config.Metric;
@@ -211,7 +211,7 @@ public static class DashboardData
 /// Each run's numeric history, thinned to <see cref="DashboardData.MaxPoints"/>, read incrementally: a running run's
 /// new rows only, an ended run's never again once read to its end. <see cref="Version"/> moves when any row came.
 /// </summary>
-public sealed class HistoryCache
+internal sealed class HistoryCache
 {
     sealed class Entry(IHistoryReader reader)
     {

@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Results;
 /// regression forest: bootstrap samples, variance-reduction splits over every feature, seeded, so the same runs
 /// always give the same importances. (ML.NET has forests too, but is far too heavy a dependency for a module.)
 /// </summary>
-public static class ParameterImportance
+internal static class ParameterImportance
 {
     const int Trees = 100, MinLeaf = 2, MaxDepth = 12;
 

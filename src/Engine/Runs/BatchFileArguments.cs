@@ -6,7 +6,7 @@ namespace Sweeps.Engine.Runs;
 /// class of flaws). A parameter value from a sweep config (shared in a pull request) must not become a command, so a
 /// run whose arguments hold any of cmd's special characters is refused, naming the value; safe values pass unchanged.
 /// </summary>
-public static class BatchFileArguments
+internal static class BatchFileArguments
 {
     static readonly char[] Special = ['%', '!', '^', '&', '|', '<', '>', '"', '(', ')', '\r', '\n', '\0'];
 

@@ -70,7 +70,7 @@ public static partial class CommandLine
     }
 
     /// <summary>The interpreter words for a program, by its extension (none for a binary or an unknown extension).</summary>
-    public static IReadOnlyList<string> InterpreterFor(string? program, IReadOnlyDictionary<string, string[]> interpreters) =>
+    internal static IReadOnlyList<string> InterpreterFor(string? program, IReadOnlyDictionary<string, string[]> interpreters) =>
         program is not null && interpreters.TryGetValue(Path.GetExtension(program), out var words) ? words : [];
 
     [GeneratedRegex(@"\$\{envvar:([A-Z0-9_]*)\}")] private static partial Regex EnvVar();

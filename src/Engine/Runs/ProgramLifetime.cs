@@ -18,7 +18,7 @@ namespace Sweeps.Engine.Runs;
 /// <item>Elsewhere (macOS) the program is only recorded: the agent that marks the run crashed ends it.</item>
 /// </list>
 /// </summary>
-public static partial class ProgramLifetime
+internal static partial class ProgramLifetime
 {
     const string RecordFile = "process.json";
     const int Sigkill = 9;

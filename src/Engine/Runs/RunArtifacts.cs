@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Runs;
 /// <see cref="Limits.MaxRunFilesBytes"/> in all. What does not fit is named in <c>files-left-out.txt</c>, which is kept
 /// too: nothing is dropped silently. (A folder store keeps the whole folder where it is.)
 /// </summary>
-public static class RunArtifacts
+internal static class RunArtifacts
 {
     public const string LeftOut = "files-left-out.txt";
     static readonly string[] Logs = ["stdout.log", "stderr.log"];

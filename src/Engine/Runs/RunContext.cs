@@ -45,7 +45,7 @@ public sealed class RunContext(RunClaim claim, RunRecorder recorder, Action<stri
     /// <summary>True when the run must end at once, with no grace period (a canceled sweep, as W&amp;B's cancel kills).</summary>
     public bool StopAtOnce { get; private set; }
 
-    public void RequestStop(string reason, bool atOnce = false)
+    internal void RequestStop(string reason, bool atOnce = false)
     {
         if (StopReason is not null) return;
         StopAtOnce = atOnce; // before the reason: a launcher that sees ShouldStop sees how

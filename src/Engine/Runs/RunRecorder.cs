@@ -18,7 +18,7 @@ public sealed class RunRecorder : IDisposable
     double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
 
     /// <param name="metric">The sweep's metric, whose lowest and highest valid values are kept (model-based search uses them).</param>
-    public RunRecorder(Store.IHistoryWriter writer, string? metric = null)
+    internal RunRecorder(Store.IHistoryWriter writer, string? metric = null)
     {
         _writer = writer;
         _metric = metric;
@@ -61,7 +61,7 @@ public sealed class RunRecorder : IDisposable
     }
 
     /// <summary>The summary of a history: the last value of each key, bookkeeping keys ('_') left out.</summary>
-    public static Dictionary<string, object?> SummaryOf(IEnumerable<IReadOnlyDictionary<string, object?>> rows)
+    internal static Dictionary<string, object?> SummaryOf(IEnumerable<IReadOnlyDictionary<string, object?>> rows)
     {
         var summary = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var row in rows) Summarize(summary, row);

@@ -5,7 +5,7 @@ public enum RunState { Pending, Running, Finished, Failed, Crashed, Killed }
 
 public static class RunStates
 {
-    public static bool IsTerminal(this RunState state) => state is RunState.Finished or RunState.Failed or RunState.Crashed or RunState.Killed;
+    internal static bool IsTerminal(this RunState state) => state is RunState.Finished or RunState.Failed or RunState.Crashed or RunState.Killed;
 
     public static string ToName(this RunState state) => state.ToString().ToLowerInvariant();
 

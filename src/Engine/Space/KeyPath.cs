@@ -33,7 +33,7 @@ public sealed class KeyPath
     }
 
     /// <summary>The path of <paramref name="key"/> inside the value at <paramref name="parent"/>.</summary>
-    public static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
+    internal static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
 
     /// <summary>The path of item <paramref name="index"/> of the list at <paramref name="parent"/>.</summary>
     public static string Item(string parent, int index) => $"{parent}[{index.ToString(CultureInfo.InvariantCulture)}]";

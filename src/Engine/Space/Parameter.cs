@@ -39,7 +39,7 @@ public sealed record Parameter
         or DistributionKind.QLogUniformValues or DistributionKind.LogNormal or DistributionKind.QLogNormal;
 
     /// <summary>The value at quantile <paramref name="u"/> in [0, 1).</summary>
-    public object? Sample(double u) => Kind switch
+    internal object? Sample(double u) => Kind switch
     {
         DistributionKind.Constant => Value,
         DistributionKind.Categorical => Values[CategoricalIndex(u)],
@@ -63,7 +63,7 @@ public sealed record Parameter
     };
 
     /// <summary>Where <paramref name="value"/> sits in the distribution, in [0, 1] (the encoding model-based search uses).</summary>
-    public double Cdf(object? value)
+    internal double Cdf(object? value)
     {
         if (IsCategorical)
         {

@@ -11,7 +11,7 @@ namespace Sweeps.Engine.Space;
 /// with control or non-ASCII characters double-quoted. One difference: PyYAML folds plain strings longer than 80
 /// columns onto several lines; they are written on one line here, which reads back the same.
 /// </summary>
-public static partial class PyYaml
+internal static partial class PyYaml
 {
     /// <summary>A mapping as a YAML document, keys in their order.</summary>
     public static string Dump(IReadOnlyDictionary<string, object?> map)

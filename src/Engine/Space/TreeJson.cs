@@ -11,7 +11,7 @@ namespace Sweeps.Engine.Space;
 /// <c>"NaN"</c>, <c>"Infinity"</c> (not a valid value of a metric, as in W&amp;B); in configs, where a grid value
 /// <c>.nan</c> must reach the run as a float, as <c>{"__float__": "nan"}</c> (<see cref="WriteExact"/>, <see cref="Untag"/>).
 /// </summary>
-public static class TreeJson
+internal static class TreeJson
 {
     static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

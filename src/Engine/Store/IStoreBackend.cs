@@ -6,7 +6,7 @@ namespace Sweeps.Engine.Store;
 /// <see cref="SweepHandle"/> and <see cref="ClaimPolicy"/>, for all backends alike. <c>tests/Engine.Tests/StoreContract.cs</c>
 /// holds every backend to the same laws.
 /// </summary>
-public interface IStoreBackend
+internal interface IStoreBackend
 {
     /// <summary>Where the store is, for people: a path or a URL, never with a credential in it.</summary>
     string Location { get; }

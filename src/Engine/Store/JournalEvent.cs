@@ -9,7 +9,7 @@ namespace Sweeps.Engine.Store;
 /// One line of a sweep's journal. The journal is the sweep's only source of truth; its state is the replay of
 /// these events in order. Format: <c>docs/store.md</c>.
 /// </summary>
-public abstract record JournalEvent(DateTimeOffset Time)
+internal abstract record JournalEvent(DateTimeOffset Time)
 {
     public const int FormatVersion = 1;
 
@@ -171,7 +171,7 @@ public abstract record JournalEvent(DateTimeOffset Time)
 }
 
 /// <summary>The first event: the sweep, its validated config as written, and its seed.</summary>
-public sealed record SweepCreated(DateTimeOffset Time, string SweepId, string SweepName, long Seed, Dictionary<string, object?> Config, int Version = JournalEvent.FormatVersion) : JournalEvent(Time)
+internal sealed record SweepCreated(DateTimeOffset Time, string SweepId, string SweepName, long Seed, Dictionary<string, object?> Config, int Version = JournalEvent.FormatVersion) : JournalEvent(Time)
 {
     protected override string Name => "sweep_created";
 
@@ -187,7 +187,7 @@ public sealed record SweepCreated(DateTimeOffset Time, string SweepId, string Sw
 }
 
 /// <summary>An agent took the next suggestion: the run exists from here on, running.</summary>
-public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, string Agent, Dictionary<string, object?> Config, string? RetryOf = null) : JournalEvent(Time)
+internal sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, string Agent, Dictionary<string, object?> Config, string? RetryOf = null) : JournalEvent(Time)
 {
     protected override string Name => "run_claimed";
 
@@ -203,7 +203,7 @@ public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, s
 }
 
 /// <summary>A run reached a terminal state, with its summary (the last value of each metric).</summary>
-public sealed record RunEnded(DateTimeOffset Time, string RunId, RunState State, Dictionary<string, object?> Summary, long Steps, string? Error, int? ExitCode) : JournalEvent(Time)
+internal sealed record RunEnded(DateTimeOffset Time, string RunId, RunState State, Dictionary<string, object?> Summary, long Steps, string? Error, int? ExitCode) : JournalEvent(Time)
 {
     /// <summary>The lowest and highest valid values of the sweep's metric over the run's whole history.</summary>
     public (double Min, double Max)? MetricRange { get; init; }
@@ -224,7 +224,7 @@ public sealed record RunEnded(DateTimeOffset Time, string RunId, RunState State,
 }
 
 /// <summary>The sweep moved to another state (finished when its grid or run cap is used up).</summary>
-public sealed record SweepStateChanged(DateTimeOffset Time, string State, string? Reason) : JournalEvent(Time)
+internal sealed record SweepStateChanged(DateTimeOffset Time, string State, string? Reason) : JournalEvent(Time)
 {
     protected override string Name => "sweep_state";
 
@@ -240,7 +240,7 @@ public sealed record SweepStateChanged(DateTimeOffset Time, string State, string
 /// the line before it is not an event and is skipped. The journal is only ever appended to, never cut, so a writer
 /// that lost the lock can never remove another's lines.
 /// </summary>
-public sealed record TornLine(DateTimeOffset Time) : JournalEvent(Time)
+internal sealed record TornLine(DateTimeOffset Time) : JournalEvent(Time)
 {
     protected override string Name => "torn";
 

@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Store;
 /// first wait for a store that cannot be reached is told (<see cref="StoreOptions.Waiting"/>): nobody waits a minute
 /// in silence for a store whose address was mistyped.
 /// </summary>
-public sealed class StoreBackoff(StoreOptions options, string store, string doing, CancellationToken cancel, TimeSpan first, TimeSpan longest)
+internal sealed class StoreBackoff(StoreOptions options, string store, string doing, CancellationToken cancel, TimeSpan first, TimeSpan longest)
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
     TimeSpan _delay = first;

@@ -18,7 +18,7 @@ public sealed class SweepHandle
     internal SweepHandle(ISweepBackend backend) => Backend = backend;
 
     /// <summary>Where the sweep's data moves: its journal, histories, heartbeats and run files.</summary>
-    public ISweepBackend Backend { get; }
+    internal ISweepBackend Backend { get; }
 
     public string Id => Backend.SweepId;
 
@@ -72,6 +72,12 @@ public sealed class SweepHandle
         }
     }
 
+    /// <summary>Where a run's files are kept, for people (a folder, or a URL).</summary>
+    public string FilesLocation(string runId) => Backend.FilesLocation(runId);
+
+    /// <summary>The text of one of a run's kept files (stdout.log, stderr.log), or null when there is none.</summary>
+    public string? ReadFile(string runId, string name, int maxBytes) => Backend.ReadFile(runId, name, maxBytes);
+
     /// <summary>A run's whole history (rows a dying run left half written are left out).</summary>
     public List<Dictionary<string, object?>> History(string runId) => Backend.ReadHistory(runId).ReadNew();
 
@@ -87,7 +93,7 @@ public sealed class SweepHandle
     public RunClaim? Claim(string agent, CancellationToken cancel = default) => Claim(ClaimRequest.For(agent), cancel);
 
     /// <summary>Records how a run ended; returns the run as recorded (unchanged if another agent already ended it).</summary>
-    public RunRecord EndRun(RunEnding ending) => Change(default, () => EndLocked(ending));
+    internal RunRecord EndRun(RunEnding ending) => Change(default, () => EndLocked(ending));
 
     /// <summary>
     /// Records how a run ended and claims the agent's next run in the same change: one lock and one write to the

@@ -33,7 +33,7 @@ public sealed class SweepState
 
     internal SweepState Copy() => new(this);
 
-    public bool TryGetRun(string id, out RunRecord run)
+    internal bool TryGetRun(string id, out RunRecord run)
     {
         run = _index.TryGetValue(id, out var i) ? _runs[i] : null!;
         return run is not null;

@@ -24,13 +24,13 @@ public sealed class RunDetail
     public string Directory { get; init; } = "";
 
     /// <summary>The end of what the run's program wrote to stdout (null: nothing kept), read from the store when first asked.</summary>
-    public string? StdOut => _stdOut ??= _backend?.ReadFile(Id, "stdout.log", Engine.Limits.MaxRunLogBytes);
+    public string? StdOut => _stdOut ??= _sweep?.ReadFile(Id, "stdout.log", Engine.Limits.MaxRunLogBytes);
 
     /// <summary>The end of what the run's program wrote to stderr, read from the store when first asked.</summary>
-    public string? StdErr => _stdErr ??= _backend?.ReadFile(Id, "stderr.log", Engine.Limits.MaxRunLogBytes);
+    public string? StdErr => _stdErr ??= _sweep?.ReadFile(Id, "stderr.log", Engine.Limits.MaxRunLogBytes);
 
     // A store that is not a folder keeps the logs where no path leads: they are read through it, and only when wanted.
-    ISweepBackend? _backend;
+    SweepHandle? _sweep;
     string? _stdOut, _stdErr;
 
     internal static RunDetail From(SweepHandle sweep, RunRecord run) => new()
@@ -39,6 +39,6 @@ public sealed class RunDetail
         Config = PowerShellValues.ToHashtable(run.Config), Summary = PowerShellValues.ToHashtable(run.Summary),
         History = sweep.History(run.Id).Select(PowerShellValues.ToPSObject).ToArray(),
         Error = run.Error, ExitCode = run.ExitCode, Agent = run.Agent, Created = run.Created, Ended = run.Ended,
-        Runtime = run.Runtime, Directory = sweep.Backend.FilesLocation(run.Id), _backend = sweep.Backend,
+        Runtime = run.Runtime, Directory = sweep.FilesLocation(run.Id), _sweep = sweep,
     };
 }
