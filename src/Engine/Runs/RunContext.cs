@@ -3,14 +3,24 @@ using Sweeps.Engine.Store;
 namespace Sweeps.Engine.Runs;
 
 /// <summary>What a launcher gets for one run: which run, its parameters, its folder, where to log metrics and print.</summary>
-public sealed class RunContext(RunClaim claim, RunRecorder recorder, Action<string>? output = null)
+public sealed class RunContext
 {
-    public string SweepId => claim.SweepId;
-    public string RunId => claim.Run.Id;
-    public int Number => claim.Run.Number;
-    public Dictionary<string, object?> Config => claim.Run.Config;
-    public string Directory => claim.Directory;
-    public RunRecorder Recorder { get; } = recorder;
+    readonly RunClaim _claim;
+    readonly Action<string>? _output;
+
+    internal RunContext(RunClaim claim, RunRecorder recorder, Action<string>? output = null)
+    {
+        _claim = claim;
+        Recorder = recorder;
+        _output = output;
+    }
+
+    public string SweepId => _claim.SweepId;
+    public string RunId => _claim.Run.Id;
+    public int Number => _claim.Run.Number;
+    public Dictionary<string, object?> Config => _claim.Run.Config;
+    public string Directory => _claim.Directory;
+    public RunRecorder Recorder { get; }
 
     /// <summary>
     /// Logs a row a program reported. One the history refuses (<see cref="RunRecorder.Log"/> says why) is kept as a
@@ -30,7 +40,7 @@ public sealed class RunContext(RunClaim claim, RunRecorder recorder, Action<stri
     }
 
     /// <summary>Passes a line the run printed to whoever watches the agent (null: nobody).</summary>
-    public void Output(string line) => output?.Invoke(line);
+    public void Output(string line) => _output?.Invoke(line);
 
     readonly CancellationTokenSource _stop = new();
 

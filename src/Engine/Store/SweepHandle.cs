@@ -86,11 +86,11 @@ public sealed class SweepHandle
     /// parameters (or a crashed run to retry) and records the claim. Null when the sweep is not running or has
     /// nothing left, in which case the sweep is marked finished with the reason.
     /// </summary>
-    public RunClaim? Claim(ClaimRequest request, CancellationToken cancel = default) =>
+    internal RunClaim? Claim(ClaimRequest request, CancellationToken cancel = default) =>
         WithFolder(Change(cancel, () => ClaimLocked(request)));
 
     /// <summary>Claims for <paramref name="agent"/> with the default heartbeat timeout and no retries.</summary>
-    public RunClaim? Claim(string agent, CancellationToken cancel = default) => Claim(ClaimRequest.For(agent), cancel);
+    internal RunClaim? Claim(string agent, CancellationToken cancel = default) => Claim(ClaimRequest.For(agent), cancel);
 
     /// <summary>Records how a run ended; returns the run as recorded (unchanged if another agent already ended it).</summary>
     internal RunRecord EndRun(RunEnding ending) => Change(default, () => EndLocked(ending));
@@ -99,7 +99,7 @@ public sealed class SweepHandle
     /// Records how a run ended and claims the agent's next run in the same change: one lock and one write to the
     /// store per run instead of two.
     /// </summary>
-    public (RunRecord Ended, RunClaim? Next) EndRunAndClaim(RunEnding ending, ClaimRequest next, CancellationToken cancel = default)
+    internal (RunRecord Ended, RunClaim? Next) EndRunAndClaim(RunEnding ending, ClaimRequest next, CancellationToken cancel = default)
     {
         var (ended, claim) = Change(cancel, () => (EndLocked(ending), ClaimLocked(next)));
         return (ended, WithFolder(claim));
