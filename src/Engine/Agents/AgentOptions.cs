@@ -26,6 +26,7 @@ public sealed record AgentOptions
 
     /// <summary>W&amp;B's flapping rule: stop when this many runs fail within <see cref="FlappingWindow"/> of the start.</summary>
     public int FlappingFailures { get; init; } = 3;
+    /// <summary>The time from the start within which <see cref="FlappingFailures"/> failures stop the agent.</summary>
     public TimeSpan FlappingWindow { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often the sweep's early-termination rule is applied to this agent's running runs.</summary>

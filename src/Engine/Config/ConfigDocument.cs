@@ -8,6 +8,7 @@ public sealed class ConfigDocument
 {
     readonly IReadOnlyDictionary<string, int> _lines;
 
+    /// <summary>A tree with, optionally, the line of each key path, the source's name and text, and whether it is new input.</summary>
     public ConfigDocument(Dictionary<string, object?> root, IReadOnlyDictionary<string, int>? lines = null, string? source = null, string? text = null, bool isInput = false)
     {
         Root = root;
@@ -23,6 +24,7 @@ public sealed class ConfigDocument
     /// </summary>
     public bool IsInput { get; }
 
+    /// <summary>The config tree: its top-level keys.</summary>
     public Dictionary<string, object?> Root { get; }
 
     /// <summary>The file the config came from, if any.</summary>

@@ -10,6 +10,7 @@ namespace Sweeps.Engine.Config;
 /// </summary>
 public static partial class SweepConfigParser
 {
+    /// <summary>The search methods a config may name.</summary>
     public static readonly IReadOnlyList<string> Methods = ["grid", "random", "bayes"];
 
     static readonly string[] TopLevelKeys =

@@ -21,6 +21,8 @@ public static class DashboardData
     /// <summary>Points kept per run and metric: longer histories are thinned evenly, keeping the last point.</summary>
     public const int MaxPoints = 400;
 
+    /// <summary>The dashboard's JSON document for a sweep: its config, runs and thinned histories.</summary>
+    /// <param name="sweep">The sweep, shown as every view shows it (runs of dead agents crashed).</param>
     /// <param name="outputBytes">How much of each run's output to put in (the report, which has no server to ask); 0: none.</param>
     public static string Build(SweepHandle sweep, int outputBytes = 0)
     {

@@ -14,6 +14,7 @@ internal static class ParameterImportance
 
     /// <param name="x">One row per run: each parameter's value (a categorical parameter as its value's index).</param>
     /// <param name="y">The metric of each run.</param>
+    /// <param name="seed">Seeds the forest, so the same runs give the same importances.</param>
     public static double[] Compute(double[][] x, double[] y, long seed = 0)
     {
         var d = x.Length == 0 ? 0 : x[0].Length;

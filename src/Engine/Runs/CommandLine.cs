@@ -11,6 +11,7 @@ namespace Sweeps.Engine.Runs;
 /// </summary>
 public static partial class CommandLine
 {
+    /// <summary>W&amp;B's default command: <c>${env} ${interpreter} ${program} ${args}</c>.</summary>
     public static readonly IReadOnlyList<string> DefaultTemplate = ["${env}", "${interpreter}", "${program}", "${args}"];
 
     /// <summary>Interpreters by program extension; a program with another extension is run directly.</summary>

@@ -15,11 +15,17 @@ public sealed class RunContext
         _output = output;
     }
 
+    /// <summary>The sweep the run belongs to.</summary>
     public string SweepId => _claim.SweepId;
+    /// <summary>The run's id.</summary>
     public string RunId => _claim.Run.Id;
+    /// <summary>The run's 1-based number within its sweep.</summary>
     public int Number => _claim.Run.Number;
+    /// <summary>The run's parameters, nested.</summary>
     public Dictionary<string, object?> Config => _claim.Run.Config;
+    /// <summary>The run's working folder.</summary>
     public string Directory => _claim.Directory;
+    /// <summary>Where the run's metrics are logged.</summary>
     public RunRecorder Recorder { get; }
 
     /// <summary>
@@ -50,6 +56,7 @@ public sealed class RunContext
     /// <summary>Fires when the run is asked to stop early; the launcher ends it (cooperatively first).</summary>
     public CancellationToken StopRequested => _stop.Token;
 
+    /// <summary>True once the run has been asked to stop.</summary>
     public bool ShouldStop => StopReason is not null;
 
     /// <summary>True when the run must end at once, with no grace period (a canceled sweep, as W&amp;B's cancel kills).</summary>

@@ -17,6 +17,7 @@ public sealed class RunRecorder : IDisposable
     long _steps;
     double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
 
+    /// <param name="writer">The store's history of the run.</param>
     /// <param name="metric">The sweep's metric, whose lowest and highest valid values are kept (model-based search uses them).</param>
     internal RunRecorder(Store.IHistoryWriter writer, string? metric = null)
     {
@@ -30,6 +31,7 @@ public sealed class RunRecorder : IDisposable
         get { lock (_gate) return _min <= _max ? (_min, _max) : null; }
     }
 
+    /// <summary>How many rows have been logged.</summary>
     public long Steps { get { lock (_gate) return _steps; } }
 
     /// <summary>The last value of each metric (keys starting with '_' are bookkeeping and left out).</summary>
@@ -74,6 +76,7 @@ public sealed class RunRecorder : IDisposable
             if (!key.StartsWith('_')) summary[key] = value;
     }
 
+    /// <summary>Closes the run's history.</summary>
     public void Dispose()
     {
         lock (_gate) _writer.Dispose();

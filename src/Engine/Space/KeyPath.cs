@@ -15,12 +15,16 @@ public sealed class KeyPath
     /// <summary>How many steps down the walk is (0 at the root).</summary>
     public int Depth => _steps.Count;
 
+    /// <summary>Steps down into a mapping's key.</summary>
     public void Push(string key) => _steps.Add((key, 0));
 
+    /// <summary>Steps down into a list's item.</summary>
     public void Push(int index) => _steps.Add((null, index));
 
+    /// <summary>Steps back up.</summary>
     public void Pop() => _steps.RemoveAt(_steps.Count - 1);
 
+    /// <summary>The path as problems name it, e.g. <c>parameters.lr.values[2]</c>.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder();

@@ -6,6 +6,7 @@ namespace Sweeps.Engine.Space;
 /// </summary>
 public sealed class ParameterSpace
 {
+    /// <summary>The space of these leaves, sorted as W&amp;B sorts them.</summary>
     public ParameterSpace(IEnumerable<Parameter> leaves)
     {
         Leaves = leaves.OrderBy(p => p.Keys, KeyPathComparer.Instance).ToList();

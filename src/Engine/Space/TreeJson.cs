@@ -22,7 +22,7 @@ internal static class TreeJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Writes a config: as <see cref="Write"/>, but NaN and infinities as a tagged object that reads back as the float.</summary>
+    /// <summary>Writes a config: as <see cref="Write(Utf8JsonWriter, object?)"/>, but NaN and infinities as a tagged object that reads back as the float.</summary>
     public static void WriteExact(Utf8JsonWriter writer, object? value) => Write(writer, value, exact: true);
 
     const string FloatTag = "__float__";

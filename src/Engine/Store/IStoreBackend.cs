@@ -12,6 +12,7 @@ internal interface IStoreBackend
     string Location { get; }
 
     /// <summary>Creates a sweep whose journal starts with <paramref name="first"/>; false when its id is taken.</summary>
+    /// <param name="first">The sweep's first journal event, with its id.</param>
     /// <param name="configText">The config as the user wrote it, kept beside the sweep for people to read (null: none).</param>
     bool TryCreate(SweepCreated first, string? configText);
 

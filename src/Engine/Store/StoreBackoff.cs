@@ -20,6 +20,7 @@ internal sealed class StoreBackoff(StoreOptions options, string store, string do
     public TimeSpan Remaining => options.LockTimeout - _clock.Elapsed;
 
     /// <summary>Waits before the next try, or throws what <paramref name="giveUp"/> makes of the time spent once it is over.</summary>
+    /// <param name="giveUp">Makes the error to throw from the time spent.</param>
     /// <param name="unreachable">Why the store cannot be reached, when that was the failure (told once); null for a turn to wait for.</param>
     public void Wait(Func<TimeSpan, Exception> giveUp, string? unreachable = null)
     {

@@ -20,6 +20,7 @@ public sealed class SweepHandle
     /// <summary>Where the sweep's data moves: its journal, histories, heartbeats and run files.</summary>
     internal ISweepBackend Backend { get; }
 
+    /// <summary>The sweep's id.</summary>
     public string Id => Backend.SweepId;
 
     /// <summary>Where the sweep is, for people.</summary>

@@ -43,6 +43,7 @@ public sealed class SweepStore
         return new SweepHandle(Backend.Open(id));
     }
 
+    /// <summary>True when the store has a sweep with this id.</summary>
     public bool Exists(string id) => StoreIds.IsValid(id) && Backend.Exists(id);
 
     /// <summary>

@@ -54,6 +54,7 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int MaxConsecutiveFailures { get; set; } = 5;
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try
@@ -156,5 +157,6 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
         return map;
     }
 
+    /// <inheritdoc/>
     protected override void StopProcessing() => _stop.Cancel();
 }

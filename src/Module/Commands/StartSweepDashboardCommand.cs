@@ -33,6 +33,7 @@ public sealed class StartSweepDashboardCommand : SweepsCmdlet
     [Parameter]
     public SwitchParameter AllowControl { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try
@@ -50,6 +51,7 @@ public sealed class StartSweepDashboardCommand : SweepsCmdlet
         }
     }
 
+    /// <inheritdoc/>
     protected override void StopProcessing() => _stop.Cancel();
 }
 
