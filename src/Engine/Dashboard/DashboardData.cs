@@ -251,7 +251,7 @@ internal sealed class HistoryCache
 
     // Every numeric key, each aligned with _step (a row without the key is a gap); _timestamp as seconds since the
     // run's first row, for curves over wall time.
-    static IReadOnlyList<(string Key, double[] Values)> Series(List<Dictionary<string, object?>> rows)
+    static List<(string Key, double[] Values)> Series(List<Dictionary<string, object?>> rows)
     {
         if (rows.Count == 0) return [];
         var keep = Thin(rows.Count);

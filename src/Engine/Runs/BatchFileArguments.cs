@@ -1,3 +1,4 @@
+using System.Buffers;
 namespace Sweeps.Engine.Runs;
 
 /// <summary>
@@ -8,7 +9,7 @@ namespace Sweeps.Engine.Runs;
 /// </summary>
 internal static class BatchFileArguments
 {
-    static readonly char[] Special = ['%', '!', '^', '&', '|', '<', '>', '"', '(', ')', '\r', '\n', '\0'];
+    static readonly SearchValues<char> Special = SearchValues.Create("%!^&|<>\"()\r\n\0");
 
     /// <summary>Whether Windows runs this program through cmd.exe.</summary>
     public static bool IsBatchFile(string program) =>
@@ -18,7 +19,7 @@ internal static class BatchFileArguments
     public static string? Problem(IReadOnlyList<string> argv)
     {
         if (argv.Count == 0 || !IsBatchFile(argv[0])) return null;
-        var unsafeArgument = argv.Skip(1).FirstOrDefault(a => a.IndexOfAny(Special) >= 0);
+        var unsafeArgument = argv.Skip(1).FirstOrDefault(a => a.AsSpan().IndexOfAny(Special) >= 0);
         return unsafeArgument is null ? null
             : $"The argument '{Printable.Text(unsafeArgument)}' cannot be passed safely to the batch file '{Path.GetFileName(argv[0])}': cmd.exe would interpret its "
               + "special characters (% ! ^ & | < > \" parentheses). Run a .ps1, .py or .exe program instead, or read the parameters from "

@@ -92,7 +92,7 @@ internal static partial class ProgramLifetime
 
     static void Kill(int pid, int signal)
     {
-        if (!OperatingSystem.IsWindows()) SysKill(pid, signal);
+        if (!OperatingSystem.IsWindows()) _ = SysKill(pid, signal); // a process already gone is no error here
     }
 
     /// <summary>What <c>process.json</c> holds: the program's process and whether it leads its own group.</summary>

@@ -134,6 +134,7 @@ public sealed record Parameter
     }
 
     // numpy's round is half to even, as is Math.Round's default.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "A long for an integer q, else a double: the type is the value.")]
     object Quantize(double x)
     {
         var q = Math.Round(x / Q, MidpointRounding.ToEven) * Q;

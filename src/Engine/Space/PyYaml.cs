@@ -111,7 +111,7 @@ internal static partial class PyYaml
     {
         if (s.Length == 0 || s[0] == ' ' || s[^1] == ' ' || Implicit().IsMatch(s)) return false;
         if ("#,[]{}&*!|>'\"%@`".Contains(s[0])) return false;
-        if ((s.StartsWith("---") || s.StartsWith("...")) && (s.Length == 3 || s[3] == ' ')) return false;
+        if ((s.StartsWith("---", StringComparison.Ordinal) || s.StartsWith("...", StringComparison.Ordinal)) && (s.Length == 3 || s[3] == ' ')) return false;
         for (var i = 0; i < s.Length; i++)
         {
             var followedBySpace = i + 1 == s.Length || s[i + 1] == ' ';

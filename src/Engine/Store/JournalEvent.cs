@@ -73,17 +73,20 @@ internal abstract record JournalEvent(DateTimeOffset Time)
         var t = f.Time ?? throw new FormatException("missing time 't'");
         JournalEvent parsed = f.Kind switch
         {
-            "sweep_created" => new SweepCreated(t, f.Req(f.Sweep, "sweep"), f.Req(f.Name, "name"), f.Req(f.Seed, "seed"), f.Req(f.Config, "config"), (int)f.Req(f.Version, "v")),
-            "run_claimed" => new RunClaimed(t, f.Req(f.Run, "run"), (int)f.Req(f.Number, "number"), f.Req(f.Agent, "agent"), f.Req(f.Config, "config"), f.RetryOf),
-            "run_ended" => new RunEnded(t, f.Req(f.Run, "run"), RunStates.Parse(f.Req(f.State, "state")), f.Req(f.Summary, "summary"), f.Req(f.Steps, "steps"), f.Error, f.ExitCode)
+            "sweep_created" => new SweepCreated(t, Req(f.Sweep, "sweep"), Req(f.Name, "name"), Req(f.Seed, "seed"), Req(f.Config, "config"), (int)Req(f.Version, "v")),
+            "run_claimed" => new RunClaimed(t, Req(f.Run, "run"), (int)Req(f.Number, "number"), Req(f.Agent, "agent"), Req(f.Config, "config"), f.RetryOf),
+            "run_ended" => new RunEnded(t, Req(f.Run, "run"), RunStates.Parse(Req(f.State, "state")), Req(f.Summary, "summary"), Req(f.Steps, "steps"), f.Error, f.ExitCode)
                 { MetricRange = f.MetricMin is double lo && f.MetricMax is double hi ? (lo, hi) : null },
-            "sweep_state" => new SweepStateChanged(t, f.Req(f.State, "state"), f.Reason),
+            "sweep_state" => new SweepStateChanged(t, Req(f.State, "state"), f.Reason),
             "torn" => new TornLine(t),
             null => throw new FormatException("missing field 'e'"),
             _ => throw new FormatException($"unknown event '{f.Kind}'"),
         };
         return f.Seq is null && !f.Continues ? parsed : parsed with { Seq = f.Seq, ContinuesChange = f.Continues };
     }
+
+    static T Req<T>(T? value, string name) where T : class => value ?? throw new FormatException($"missing field '{name}'");
+    static long Req(long? value, string name) => value ?? throw new FormatException($"missing field '{name}'");
 
     // The union of every event's fields, filled in one pass.
     ref struct Fields
@@ -148,9 +151,6 @@ internal abstract record JournalEvent(DateTimeOffset Time)
                 default: r.Skip(); break; // a field from a later version: ignored, as readers of JSON lines do
             }
         }
-
-        public readonly T Req<T>(T? value, string name) where T : class => value ?? throw new FormatException($"missing field '{name}'");
-        public readonly long Req(long? value, string name) => value ?? throw new FormatException($"missing field '{name}'");
 
         static string Str(ref Utf8JsonReader r, string name) =>
             r.TokenType == JsonTokenType.String ? r.GetString()! : throw new FormatException($"field '{name}' is not a string");

@@ -11,7 +11,7 @@ namespace Sweeps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "SweepAgent", DefaultParameterSetName = ProgramSet)]
 [OutputType(ResultObject.TypeName)]
-public sealed class StartSweepAgentCommand : SweepTargetCmdlet
+public sealed class StartSweepAgentCommand : SweepTargetCmdlet, IDisposable
 {
     const string ScriptBlockSet = "ScriptBlock", ProgramSet = "Program";
     readonly CancellationTokenSource _stop = new();
@@ -159,4 +159,7 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
 
     /// <inheritdoc/>
     protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Releases the stop signal; PowerShell calls it when the pipeline ends.</summary>
+    public void Dispose() => _stop.Dispose();
 }
