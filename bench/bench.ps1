@@ -29,6 +29,13 @@ $results = [ordered]@{ date = (Get-Date).ToUniversalTime().ToString('o'); machin
 
 function Measure-Seconds([scriptblock] $Block) { $sw = [Diagnostics.Stopwatch]::StartNew(); & $Block | Out-Null; $sw.Elapsed.TotalSeconds }
 
+# The journal, its events and the file lock are internal to the engine, and PowerShell binds only to public types:
+# they are reached by reflection, whose call costs microseconds against the milliseconds of an fsync.
+$engine = [Sweeps.Engine.Store.SweepStore].Assembly
+function ConvertTo-Arguments([object[]] $Values) { , [object[]]@(foreach ($v in $Values) { if ($null -eq $v) { $null } else { , $v.psobject.BaseObject } }) }
+function New-EngineObject([string] $Type) { [Activator]::CreateInstance($engine.GetType("Sweeps.Engine.$Type", $true), (ConvertTo-Arguments $args)) }
+function Invoke-EngineMethod([object] $Target, [string] $Name) { $Target.GetType().GetMethod($Name).Invoke($Target, (ConvertTo-Arguments $args)) }
+
 # Runs per second of P agent processes on one store, from the journal's own times (first claim to last end), so
 # process start-up is left out, as it is for Optuna below.
 function Measure-AgentProcesses([int] $Processes, [int] $PerProcess, [string] $Store, [string[]] $Pwsh) {
@@ -108,13 +115,14 @@ try {
     $rawPath = Join-Path $store 'bench-raw.jsonl'
     $summary = [Collections.Generic.Dictionary[string, object]]::new()
     $summary['loss'] = 0.25; $summary['epoch'] = [long]10
-    $event = [Sweeps.Engine.Store.RunEnded]::new([DateTimeOffset]::UtcNow, 'abcd1234', [Sweeps.Engine.Runs.RunState]::Finished, $summary, [long]10, $null, $null)
+    $event = New-EngineObject Store.RunEnded ([DateTimeOffset]::UtcNow) 'abcd1234' ([Sweeps.Engine.Runs.RunState]::Finished) $summary ([long]10) $null $null
+    $events = [Array]::CreateInstance($engine.GetType('Sweeps.Engine.Store.JournalEvent', $true), 1); $events[0] = $event
     [IO.File]::WriteAllText($journalPath, '')
-    $journal = [Sweeps.Engine.Store.Folder.Journal]::new($journalPath)
-    $lock = [Sweeps.Engine.Store.Folder.FileLock]::new((Join-Path $store 'bench.lock'))
-    $bytes = [Text.Encoding]::UTF8.GetBytes($event.ToJson() + "`n")
-    $appendSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $journal.Append([Sweeps.Engine.Store.JournalEvent[]]@($event)) } }
-    $lockedSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $h = $lock.Acquire(); try { $journal.Append([Sweeps.Engine.Store.JournalEvent[]]@($event)) } finally { $h.Dispose() } } }
+    $journal = New-EngineObject Store.Folder.Journal $journalPath
+    $lock = New-EngineObject Store.Folder.FileLock (Join-Path $store 'bench.lock') $null $null $null
+    $bytes = [Text.Encoding]::UTF8.GetBytes((Invoke-EngineMethod $event ToJson) + "`n")
+    $appendSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { Invoke-EngineMethod $journal Append $events } }
+    $lockedSeconds = Measure-Seconds { for ($i = 0; $i -lt $Appends; $i++) { $h = Invoke-EngineMethod $lock Acquire ([Threading.CancellationToken]::None); try { Invoke-EngineMethod $journal Append $events } finally { $h.Dispose() } } }
     $rawSeconds = Measure-Seconds {
         for ($i = 0; $i -lt $Appends; $i++) {
             $fs = [IO.FileStream]::new($rawPath, 'Append', 'Write', 'ReadWrite')

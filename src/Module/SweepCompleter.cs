@@ -9,6 +9,7 @@ namespace Sweeps;
 /// <summary>Completes sweep ids (with the name as tooltip) from the store the command line names, or the default store.</summary>
 public sealed class SweepCompleter : IArgumentCompleter
 {
+    /// <inheritdoc/>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var cwd = Environment.CurrentDirectory;

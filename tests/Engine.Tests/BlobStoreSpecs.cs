@@ -242,7 +242,7 @@ public sealed class BlobStoreSpecs : IDisposable
             var e = Assert.Throws<SweepsException>(() => store.Open(sweep.Id).Claim("agent-2"));
             Assert.Equal(SweepsErrorKind.LockTimeout, e.Kind);
             Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
-            Assert.Equal(0, store.Open(sweep.Id).Refresh().Runs.Count);
+            Assert.Empty(store.Open(sweep.Id).Refresh().Runs);
         }
         finally { lease.Release(); }
         Assert.NotNull(store.Open(sweep.Id).Claim("agent-2"));
@@ -333,7 +333,7 @@ public sealed class BlobCredentialSpecs : IDisposable
         Assert.DoesNotContain("sig=", sweep.Location);
         Assert.NotNull(sweep.Claim("agent-1"));
         Environment.SetEnvironmentVariable("AZURE_STORAGE_SAS_TOKEN", "?" + sas);
-        Assert.Equal(1, new SweepStore(_container).Open(sweep.Id).Refresh().Runs.Count);
+        Assert.Single(new SweepStore(_container).Open(sweep.Id).Refresh().Runs);
     }
 
     [StoreFact]

@@ -46,7 +46,7 @@ public sealed class BlobStoreContract : StoreContract
 {
     readonly string _container = BlobTestServer.NewContainer();
 
-    protected override IStoreBackend NewStore()
+    private protected override IStoreBackend NewStore()
     {
         BlobTestServer.SignIn();
         return new Store.Blob.BlobStore(_container);

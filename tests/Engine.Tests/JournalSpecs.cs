@@ -34,7 +34,7 @@ public sealed class JournalSpecs : IDisposable
     }
 
     [Fact]
-    public void Appends_from_many_writers_never_overwrite_each_other()
+    public async Task Appends_from_many_writers_never_overwrite_each_other()
     {
         var sweep = _temp.Create(Grid);
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
@@ -46,7 +46,7 @@ public sealed class JournalSpecs : IDisposable
                 j.Append([Claimed($"w{w}-{i}", i)]); // no lock: races on purpose
             }
         })).ToArray();
-        Task.WaitAll(writers);
+        await Task.WhenAll(writers);
         var lines = File.ReadAllLines(sweep.Folder().JournalPath);
         Assert.Equal(1 + 200, lines.Length); // every line is whole: none landed on another
         Assert.All(lines, l => JournalEvent.Parse(l));

@@ -9,7 +9,7 @@ public sealed class PostgresStoreContract : StoreContract
 {
     readonly PostgresTestSchema _schema = new();
 
-    protected override IStoreBackend NewStore() => new PostgresStore(_schema.ConnectionString);
+    private protected override IStoreBackend NewStore() => new PostgresStore(_schema.ConnectionString);
 
     public override void Dispose() => _schema.Dispose();
 }

@@ -228,7 +228,7 @@ public sealed class PostgresStoreSpecs : IDisposable
         var e = Assert.Throws<SweepsException>(() => sweep.Claim("agent-1"));
         Assert.Equal(SweepsErrorKind.StoreCorrupt, e.Kind);
         Assert.Contains("holds fewer events than this agent already read (3)", e.Message);
-        Assert.Equal(1, store.Open(sweep.Id).Refresh().Runs.Count); // read afresh, it is whole again
+        Assert.Single(store.Open(sweep.Id).Refresh().Runs); // read afresh, it is whole again
         Assert.Equal(2, store.Open(sweep.Id).Claim("agent-2")!.Run.Number);
     }
 

@@ -16,8 +16,8 @@ public abstract class StoreContract : IDisposable
 
     protected StoreContract() => _store = new(() => new SweepStore(NewStore()));
 
-    /// <summary>A fresh, empty store of the backend under test.</summary>
-    protected abstract IStoreBackend NewStore();
+    /// <summary>A fresh, empty store of the backend under test (private protected: the backends are internal).</summary>
+    private protected abstract IStoreBackend NewStore();
 
     protected SweepStore Store => _store.Value;
 
@@ -236,14 +236,14 @@ public abstract class StoreContract : IDisposable
 
 public sealed class InMemoryStoreContract : StoreContract
 {
-    protected override IStoreBackend NewStore() => new Store.InMemory.InMemoryStore();
+    private protected override IStoreBackend NewStore() => new Store.InMemory.InMemoryStore();
 }
 
 public sealed class FolderStoreContract : StoreContract
 {
     readonly TempStore _temp = new();
 
-    protected override IStoreBackend NewStore() => new Store.Folder.FolderStore(_temp.Root);
+    private protected override IStoreBackend NewStore() => new Store.Folder.FolderStore(_temp.Root);
 
     public override void Dispose() => _temp.Dispose();
 }

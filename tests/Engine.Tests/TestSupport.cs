@@ -26,7 +26,7 @@ public sealed class TempStore : IDisposable
     }
 }
 
-public static class Handles
+internal static class Handles
 {
     /// <summary>A folder store's sweep, for tests that look at its files.</summary>
     public static FolderSweep Folder(this SweepHandle sweep) => (FolderSweep)sweep.Backend;

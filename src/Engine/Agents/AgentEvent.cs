@@ -7,12 +7,12 @@ namespace Sweeps.Engine.Agents;
 /// What an agent reports while it works, in order, on the thread that enumerates <see cref="SweepAgent.Run"/>:
 /// <see cref="RunStarted"/>, <see cref="RunOutput"/>, <see cref="RunCompleted"/> (the run reached a terminal state).
 /// </summary>
-public abstract record AgentEvent;
+internal abstract record AgentEvent;
 
-public sealed record RunStarted(RunClaim Claim) : AgentEvent;
+internal sealed record RunStarted(RunClaim Claim) : AgentEvent;
 
 /// <summary>A line a program run printed (not a metric line).</summary>
-public sealed record RunOutput(string RunId, string Line) : AgentEvent;
+internal sealed record RunOutput(string RunId, string Line) : AgentEvent;
 
 /// <summary>A run reached a terminal state; <paramref name="Warning"/> says what looks wrong with it though it finished.</summary>
-public sealed record RunCompleted(RunRecord Run, string? Warning = null) : AgentEvent;
+internal sealed record RunCompleted(RunRecord Run, string? Warning = null) : AgentEvent;

@@ -26,6 +26,7 @@ public sealed record AgentOptions
 
     /// <summary>W&amp;B's flapping rule: stop when this many runs fail within <see cref="FlappingWindow"/> of the start.</summary>
     public int FlappingFailures { get; init; } = 3;
+    /// <summary>The time from the start within which <see cref="FlappingFailures"/> failures stop the agent.</summary>
     public TimeSpan FlappingWindow { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often the sweep's early-termination rule is applied to this agent's running runs.</summary>
@@ -38,5 +39,5 @@ public sealed record AgentOptions
     public TimeSpan PausePollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A fresh id: readable (host and pid) and unique by its random part, never by host and pid alone.</summary>
-    public static string NewAgentId() => $"{Store.StoreIds.Sanitize(Environment.MachineName)}-{Environment.ProcessId}-{Store.ShortId.New()}";
+    internal static string NewAgentId() => $"{Store.StoreIds.Sanitize(Environment.MachineName)}-{Environment.ProcessId}-{Store.ShortId.New()}";
 }

@@ -19,6 +19,7 @@ public sealed class AgentSession(SweepHandle sweep, IRunLauncher launcher, Agent
     /// <summary>The runs this session has ended.</summary>
     public int Done { get; private set; }
 
+    /// <summary>Runs the agent and reports what happens, until it ends or <paramref name="cancel"/> fires.</summary>
     public IEnumerable<SessionEvent> Run(CancellationToken cancel)
     {
         var agent = new SweepAgent(sweep, launcher, options);
@@ -72,6 +73,8 @@ public sealed class AgentSession(SweepHandle sweep, IRunLauncher launcher, Agent
 /// <summary>What an <see cref="AgentSession"/> reports, in order, on the thread that enumerates it.</summary>
 public abstract record SessionEvent;
 
+/// <summary>A run was claimed and started.
+/// <param name="Run">The run as claimed.</param></summary>
 public sealed record SessionRunStarted(RunRecord Run) : SessionEvent;
 
 /// <summary>A line a run printed, prefixed with its number when several run at once.</summary>
@@ -86,8 +89,13 @@ public sealed record SessionProgress(SweepSnapshot Sweep, int Done, int? Count) 
 /// <summary>Lines for the CI pipeline's log (logging commands, the summary).</summary>
 public sealed record PipelineLines(IReadOnlyList<string> Lines) : SessionEvent;
 
+/// <summary>The session is over: the last event it reports.
+/// <param name="Done">The runs it ended.</param>
+/// <param name="Reason">Why it stopped, for people.</param>
+/// <param name="Outcome">Whether the end is an error, a warning or neither.</param></summary>
 public sealed record SessionEnded(int Done, string Reason, SessionOutcome Outcome) : SessionEvent;
 
+/// <summary>How an agent session ended, as its caller reports it.</summary>
 public enum SessionOutcome
 {
     /// <summary>The agent ran what it was asked, or was stopped.</summary>

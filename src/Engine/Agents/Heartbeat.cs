@@ -7,7 +7,7 @@ namespace Sweeps.Engine.Agents;
 /// so an agent on the same machine can tell at once that it died. Heartbeats live outside the journal so they never
 /// grow it. The first beat happens before any run is claimed; a missed beat later is retried at the next interval.
 /// </summary>
-public sealed class Heartbeat : IDisposable
+internal sealed class Heartbeat : IDisposable
 {
     readonly ISweepBackend _store;
     readonly string _agentId;

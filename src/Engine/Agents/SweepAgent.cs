@@ -10,7 +10,8 @@ namespace Sweeps.Engine.Agents;
 /// workers run at once on their own threads; events still arrive on the enumerating thread. A launcher that must
 /// run on the caller's thread (a scriptblock in the caller's runspace) runs there, one run at a time.
 /// </summary>
-public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOptions options)
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The stop watch is disposed by the run that made it (using); the field only lets a worker reach it.")]
+internal sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOptions options)
 {
     readonly object _gate = new();
     readonly DateTime _started = DateTime.UtcNow;
@@ -82,7 +83,8 @@ public sealed class SweepAgent(SweepHandle sweep, IRunLauncher launcher, AgentOp
         completer.Start();
         try
         {
-            foreach (var e in events.GetConsumingEnumerable()) yield return e;
+            // Drained to the end even when canceled: the workers then record how their runs ended.
+            foreach (var e in events.GetConsumingEnumerable(CancellationToken.None)) yield return e;
         }
         finally
         {

@@ -8,6 +8,7 @@ public sealed class ConfigDocument
 {
     readonly IReadOnlyDictionary<string, int> _lines;
 
+    /// <summary>A tree with, optionally, the line of each key path, the source's name and text, and whether it is new input.</summary>
     public ConfigDocument(Dictionary<string, object?> root, IReadOnlyDictionary<string, int>? lines = null, string? source = null, string? text = null, bool isInput = false)
     {
         Root = root;
@@ -23,6 +24,7 @@ public sealed class ConfigDocument
     /// </summary>
     public bool IsInput { get; }
 
+    /// <summary>The config tree: its top-level keys.</summary>
     public Dictionary<string, object?> Root { get; }
 
     /// <summary>The file the config came from, if any.</summary>
@@ -32,7 +34,7 @@ public sealed class ConfigDocument
     public string? Text { get; }
 
     /// <summary>The 1-based line of a key path such as <c>parameters.lr.max</c>, or of its nearest written parent.</summary>
-    public int? LineOf(string path)
+    internal int? LineOf(string path)
     {
         for (var p = path; p.Length > 0; p = p.Contains('.') ? p[..p.LastIndexOf('.')] : "")
         {

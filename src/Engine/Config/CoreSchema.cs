@@ -12,7 +12,7 @@ namespace Sweeps.Engine.Config;
 /// <c>!!null</c> tags are honoured. Integers are 64-bit: one beyond that range (decimal, <c>0x</c> or <c>0o</c>) becomes
 /// the nearest float, where PyYAML keeps Python's exact integer (docs/configuration.md).
 /// </summary>
-public static partial class CoreSchema
+internal static partial class CoreSchema
 {
     /// <summary>The value of a scalar node; <paramref name="problem"/> says why when its tag does not fit its text.</summary>
     public static object? Resolve(YamlScalarNode node, out string? problem)

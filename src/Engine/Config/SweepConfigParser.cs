@@ -10,7 +10,9 @@ namespace Sweeps.Engine.Config;
 /// </summary>
 public static partial class SweepConfigParser
 {
+    /// <summary>The search methods a config may name.</summary>
     public static readonly IReadOnlyList<string> Methods = ["grid", "random", "bayes"];
+    static readonly string[] IgnoredKeys = ["entity", "project"], CloudKeys = ["controller", "apiVersion", "kind", "job", "image_uri"], Bounds = ["min", "max"];
 
     static readonly string[] TopLevelKeys =
         ["method", "metric", "parameters", "early_terminate", "command", "program", "run_cap", "name", "description", "seed",
@@ -55,9 +57,9 @@ public static partial class SweepConfigParser
             if (doc.IsInput) FindNul(root, new KeyPath());
             foreach (var key in root.Keys.Where(k => !TopLevelKeys.Contains(k)))
                 Error(key, $"unknown key; expected one of {string.Join(", ", TopLevelKeys.Take(10))}");
-            foreach (var key in new[] { "entity", "project" }.Where(root.ContainsKey))
+            foreach (var key in IgnoredKeys.Where(root.ContainsKey))
                 Warn(key, "ignored: sweeps are local, there is no W&B entity or project");
-            foreach (var key in new[] { "controller", "apiVersion", "kind", "job", "image_uri" }.Where(root.ContainsKey))
+            foreach (var key in CloudKeys.Where(root.ContainsKey))
                 Warn(key, "ignored: W&B cloud and launch settings have no meaning for a local sweep");
 
             var method = Method(root);
@@ -193,11 +195,11 @@ public static partial class SweepConfigParser
                     Error(p, "must be a mapping such as {value: x}, {values: [...]}, {min: a, max: b} or {distribution: ...}");
                     continue;
                 }
-                if (def.ContainsKey("parameters"))
+                if (def.TryGetValue("parameters", out var nested))
                 {
                     foreach (var extra in def.Keys.Where(k => k != "parameters"))
                         Error($"{p}.{extra}", "a nested parameter holds only 'parameters'");
-                    ParameterMap(def["parameters"], $"{p}.parameters", [.. prefix, name], leaves);
+                    ParameterMap(nested, $"{p}.parameters", [.. prefix, name], leaves);
                     continue;
                 }
                 if (Leaf(def, p, [.. prefix, name]) is { } leaf) leaves.Add(leaf);
@@ -244,7 +246,7 @@ public static partial class SweepConfigParser
                 var intBounds = TreeValue.IsInteger(def["min"]) && TreeValue.IsInteger(def["max"]);
                 if (info.Kind == DistributionKind.IntUniform && !intBounds)
                 {
-                    foreach (var k in new[] { "min", "max" }.Where(k => !TreeValue.IsInteger(def[k])))
+                    foreach (var k in Bounds.Where(k => !TreeValue.IsInteger(def[k])))
                         Error($"{path}.{k}", $"int_uniform needs an integer, got {TreeValue.Format(def[k])}");
                     return null;
                 }

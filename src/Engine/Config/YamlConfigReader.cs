@@ -15,6 +15,7 @@ namespace Sweeps.Engine.Config;
 /// </summary>
 public static class YamlConfigReader
 {
+    /// <summary>Reads a config file; throws ConfigNotFound when there is none.</summary>
     public static ConfigDocument ReadFile(string path)
     {
         if (!File.Exists(path))
@@ -37,6 +38,7 @@ public static class YamlConfigReader
     static InvalidConfigException TooLarge(string what, string? source) =>
         new([new ConfigProblem("", $"the {what} is larger than {Limits.MaxConfigBytes} bytes, the most a sweep config may be")], source);
 
+    /// <summary>Reads config text; <paramref name="source"/> names it in problems (a path, or null).</summary>
     public static ConfigDocument Read(string text, string? source = null)
     {
         if (text.Length > Limits.MaxConfigBytes || Encoding.UTF8.GetByteCount(text) > Limits.MaxConfigBytes) throw TooLarge("text", source);

@@ -21,10 +21,12 @@ public static class DashboardData
     /// <summary>Points kept per run and metric: longer histories are thinned evenly, keeping the last point.</summary>
     public const int MaxPoints = 400;
 
+    /// <summary>The dashboard's JSON document for a sweep: its config, runs and thinned histories.</summary>
+    /// <param name="sweep">The sweep, shown as every view shows it (runs of dead agents crashed).</param>
     /// <param name="outputBytes">How much of each run's output to put in (the report, which has no server to ask); 0: none.</param>
-    public static string Build(SweepHandle sweep, HistoryCache? histories = null, int outputBytes = 0)
+    public static string Build(SweepHandle sweep, int outputBytes = 0)
     {
-        histories ??= new HistoryCache();
+        var histories = new HistoryCache();
         var state = sweep.Observe(); // runs of dead agents shown crashed, as in every view
         histories.CatchUp(sweep, state.Runs);
         return Build(sweep, state, histories, outputBytes);
@@ -43,7 +45,7 @@ public static class DashboardData
     /// What the data depends on, cheap to take: the journal's state, each run's state (a dead agent's run turns
     /// crashed with no event) and the histories' growth. The same token means the same document.
     /// </summary>
-    public static string ChangeToken(SweepHandle sweep, HistoryCache histories, out SweepState state)
+    internal static string ChangeToken(SweepHandle sweep, HistoryCache histories, out SweepState state)
     {
         state = sweep.Observe();
         histories.CatchUp(sweep, state.Runs);
@@ -51,7 +53,7 @@ public static class DashboardData
         return $"{state.Updated.UtcTicks}/{state.State}/{state.Runs.Count}/{running}/{histories.Version}";
     }
 
-    public static string Build(SweepHandle sweep, SweepState state, HistoryCache histories, int outputBytes = 0)
+    internal static string Build(SweepHandle sweep, SweepState state, HistoryCache histories, int outputBytes = 0)
     {
         var config = state.Config;
         var metric = config.Metric;
@@ -211,7 +213,7 @@ public static class DashboardData
 /// Each run's numeric history, thinned to <see cref="DashboardData.MaxPoints"/>, read incrementally: a running run's
 /// new rows only, an ended run's never again once read to its end. <see cref="Version"/> moves when any row came.
 /// </summary>
-public sealed class HistoryCache
+internal sealed class HistoryCache
 {
     sealed class Entry(IHistoryReader reader)
     {
@@ -249,7 +251,7 @@ public sealed class HistoryCache
 
     // Every numeric key, each aligned with _step (a row without the key is a gap); _timestamp as seconds since the
     // run's first row, for curves over wall time.
-    static IReadOnlyList<(string Key, double[] Values)> Series(List<Dictionary<string, object?>> rows)
+    static List<(string Key, double[] Values)> Series(List<Dictionary<string, object?>> rows)
     {
         if (rows.Count == 0) return [];
         var keep = Thin(rows.Count);

@@ -20,7 +20,7 @@ public static class DashboardPage
     });
 
     /// <summary>The page the server serves: it loads plotly.js and the data from the server.</summary>
-    public static string Live(bool allowControl) => Fill(
+    internal static string Live(bool allowControl) => Fill(
         "<script src=\"assets/plotly.min.js\"></script>",
         $$"""{ "live": true, "control": {{(allowControl ? "true" : "false")}} }""",
         "null");

@@ -29,6 +29,11 @@ public sealed class DashboardServer : IDisposable
     readonly HistoryCache _histories = new();
     readonly bool _loopbackOnly;
 
+    /// <summary>Serves the dashboard of a store's sweeps until disposed.</summary>
+    /// <param name="store">The store whose sweeps the page shows.</param>
+    /// <param name="address">The address to listen on (0.0.0.0, ::, * or + for every interface).</param>
+    /// <param name="port">The port to listen on.</param>
+    /// <param name="allowControl">Whether the page may pause, resume and stop sweeps.</param>
     /// <param name="plotly">plotly.js, served to the page (null: the page shows tables only).</param>
     public DashboardServer(SweepStore store, string address, int port, string? plotly, bool allowControl)
     {
@@ -50,8 +55,10 @@ public sealed class DashboardServer : IDisposable
         }
     }
 
+    /// <summary>The address the dashboard is served at.</summary>
     public string Url { get; }
 
+    /// <summary>Whether the page may pause, resume and stop sweeps.</summary>
     public bool AllowControl { get; }
 
     /// <summary>Answers requests until <paramref name="cancel"/> fires.</summary>
@@ -182,6 +189,7 @@ public sealed class DashboardServer : IDisposable
         return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(name, out _);
     }
 
+    /// <summary>Stops serving.</summary>
     public void Dispose()
     {
         try { _listener.Close(); } catch (ObjectDisposedException) { }

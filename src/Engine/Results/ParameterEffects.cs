@@ -5,6 +5,7 @@ using Sweeps.Engine.Space;
 namespace Sweeps.Engine.Results;
 
 /// <summary>How much one parameter matters to the sweep's metric, as W&amp;B's parameter importance panel shows it.</summary>
+/// <param name="Parameter">The parameter's dotted name.</param>
 /// <param name="Importance">The parameter's share of a random forest's impurity importance (all sum to 1).</param>
 /// <param name="Correlation">Pearson correlation of the parameter's value with the metric; null for a categorical parameter or too few runs.</param>
 /// <param name="Runs">The runs with a value of the metric that both figures come from.</param>
@@ -13,6 +14,7 @@ public sealed record ParameterEffect(string Parameter, double Importance, double
 /// <summary>Each searchable parameter's importance and correlation over the runs that have a value of the metric.</summary>
 public static class ParameterEffects
 {
+    /// <summary>The effect of each searchable parameter over <paramref name="runs"/>, most important first.</summary>
     public static IReadOnlyList<ParameterEffect> Of(SweepConfig config, IReadOnlyList<RunRecord> runs)
     {
         if (config.Metric is null) return [];

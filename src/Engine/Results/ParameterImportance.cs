@@ -8,12 +8,13 @@ namespace Sweeps.Engine.Results;
 /// regression forest: bootstrap samples, variance-reduction splits over every feature, seeded, so the same runs
 /// always give the same importances. (ML.NET has forests too, but is far too heavy a dependency for a module.)
 /// </summary>
-public static class ParameterImportance
+internal static class ParameterImportance
 {
     const int Trees = 100, MinLeaf = 2, MaxDepth = 12;
 
     /// <param name="x">One row per run: each parameter's value (a categorical parameter as its value's index).</param>
     /// <param name="y">The metric of each run.</param>
+    /// <param name="seed">Seeds the forest, so the same runs give the same importances.</param>
     public static double[] Compute(double[][] x, double[] y, long seed = 0)
     {
         var d = x.Length == 0 ? 0 : x[0].Length;

@@ -13,6 +13,7 @@ namespace Sweeps.Engine.Results;
 /// </summary>
 public abstract class PipelineReporter
 {
+    /// <summary>The reporter for the CI system the environment names, or null outside CI.</summary>
     public static PipelineReporter? Detect(Func<string, string?> environment)
     {
         if (string.Equals(environment("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase)) return new AzureDevOps();

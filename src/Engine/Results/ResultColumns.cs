@@ -9,8 +9,13 @@ namespace Sweeps.Engine.Results;
 /// </summary>
 public static class ResultColumns
 {
+    /// <summary>One named value of a run.
+    /// <param name="Name">The parameter's dotted name or the metric's name.</param>
+    /// <param name="Value">The run's value.</param>
+    /// <param name="IsParameter">Whether it is a parameter (else a summary metric).</param></summary>
     public sealed record Column(string Name, object? Value, bool IsParameter);
 
+    /// <summary>The run's parameters, then its summary metrics, as columns.</summary>
     public static List<Column> For(SweepConfig config, RunRecord run)
     {
         var columns = new List<Column>();

@@ -1,3 +1,4 @@
+using System.Buffers;
 namespace Sweeps.Engine.Runs;
 
 /// <summary>
@@ -6,9 +7,9 @@ namespace Sweeps.Engine.Runs;
 /// class of flaws). A parameter value from a sweep config (shared in a pull request) must not become a command, so a
 /// run whose arguments hold any of cmd's special characters is refused, naming the value; safe values pass unchanged.
 /// </summary>
-public static class BatchFileArguments
+internal static class BatchFileArguments
 {
-    static readonly char[] Special = ['%', '!', '^', '&', '|', '<', '>', '"', '(', ')', '\r', '\n', '\0'];
+    static readonly SearchValues<char> Special = SearchValues.Create("%!^&|<>\"()\r\n\0");
 
     /// <summary>Whether Windows runs this program through cmd.exe.</summary>
     public static bool IsBatchFile(string program) =>
@@ -18,7 +19,7 @@ public static class BatchFileArguments
     public static string? Problem(IReadOnlyList<string> argv)
     {
         if (argv.Count == 0 || !IsBatchFile(argv[0])) return null;
-        var unsafeArgument = argv.Skip(1).FirstOrDefault(a => a.IndexOfAny(Special) >= 0);
+        var unsafeArgument = argv.Skip(1).FirstOrDefault(a => a.AsSpan().IndexOfAny(Special) >= 0);
         return unsafeArgument is null ? null
             : $"The argument '{Printable.Text(unsafeArgument)}' cannot be passed safely to the batch file '{Path.GetFileName(argv[0])}': cmd.exe would interpret its "
               + "special characters (% ! ^ & | < > \" parentheses). Run a .ps1, .py or .exe program instead, or read the parameters from "

@@ -11,6 +11,7 @@ namespace Sweeps.Engine.Runs;
 /// </summary>
 public static partial class CommandLine
 {
+    /// <summary>W&amp;B's default command: <c>${env} ${interpreter} ${program} ${args}</c>.</summary>
     public static readonly IReadOnlyList<string> DefaultTemplate = ["${env}", "${interpreter}", "${program}", "${args}"];
 
     /// <summary>Interpreters by program extension; a program with another extension is run directly.</summary>
@@ -70,7 +71,7 @@ public static partial class CommandLine
     }
 
     /// <summary>The interpreter words for a program, by its extension (none for a binary or an unknown extension).</summary>
-    public static IReadOnlyList<string> InterpreterFor(string? program, IReadOnlyDictionary<string, string[]> interpreters) =>
+    internal static IReadOnlyList<string> InterpreterFor(string? program, IReadOnlyDictionary<string, string[]> interpreters) =>
         program is not null && interpreters.TryGetValue(Path.GetExtension(program), out var words) ? words : [];
 
     [GeneratedRegex(@"\$\{envvar:([A-Z0-9_]*)\}")] private static partial Regex EnvVar();

@@ -5,7 +5,9 @@ public sealed record ExecutableSpec
 {
     /// <summary>The command template with macros; null for W&amp;B's default <c>${env} ${interpreter} ${program} ${args}</c>.</summary>
     public IReadOnlyList<string>? Command { get; init; }
+    /// <summary>The program (W&amp;B's <c>program</c>), relative to <see cref="WorkingDirectory"/>.</summary>
     public string? Program { get; init; }
+    /// <summary>The folder the program runs in.</summary>
     public required string WorkingDirectory { get; init; }
     /// <summary>Interpreters by extension (the module points .ps1 at the PowerShell it runs in).</summary>
     public IReadOnlyDictionary<string, string[]> Interpreters { get; init; } = CommandLine.Interpreters;

@@ -1,7 +1,7 @@
 namespace Sweeps.Engine.Runs;
 
 /// <summary>Finds programs the way a shell would: a path as given, or a bare name on PATH (with PATHEXT on Windows).</summary>
-public static class Executables
+internal static class Executables
 {
     public static string? Find(string name, string workingDirectory)
     {

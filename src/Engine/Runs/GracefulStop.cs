@@ -1,7 +1,7 @@
 namespace Sweeps.Engine.Runs;
 
 /// <summary>How a program is asked to stop before it is killed, so it can save a checkpoint.</summary>
-public enum GracefulStop
+internal enum GracefulStop
 {
     /// <summary>SIGTERM to its process group (Unix).</summary>
     Terminate,
@@ -11,7 +11,7 @@ public enum GracefulStop
     None,
 }
 
-public static class GracefulStops
+internal static class GracefulStops
 {
     /// <summary>
     /// Windows has no SIGTERM: a console program started in a process group of its own gets Ctrl+Break

@@ -4,7 +4,7 @@ namespace Sweeps.Engine.Runs;
 /// Follows a JSON-lines file another writer appends to: each call returns the complete lines added since the last
 /// (a line still being written, without its newline, waits for the next call), each with its 1-based number.
 /// </summary>
-public sealed class JsonLinesTail(string path)
+internal sealed class JsonLinesTail(string path)
 {
     readonly object _gate = new();
     long _offset;

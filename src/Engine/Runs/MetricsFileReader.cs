@@ -5,7 +5,7 @@ using Sweeps.Engine.Space;
 namespace Sweeps.Engine.Runs;
 
 /// <summary>Tails a run's metrics file (JSON lines): each complete line is one history row, in order. Thread-safe.</summary>
-public sealed class MetricsFileReader(string path)
+internal sealed class MetricsFileReader(string path)
 {
     readonly JsonLinesTail _tail = new(path);
     readonly object _gate = new();

@@ -13,6 +13,7 @@ namespace Sweeps.Engine.Runs;
 /// </summary>
 public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
 {
+    /// <summary>The prefix of a stdout line that reports metrics.</summary>
     public const string StdoutMarker = "@sweeps ";
     const int StderrTailLines = 20;
     // Signals from outside that end a program: 128 + N is how a shell and .NET report them (or a program exits as
@@ -20,6 +21,7 @@ public sealed class ProcessLauncher(ExecutableSpec spec) : IRunLauncher
     // A crash of the program's own (SIGSEGV, SIGABRT, SIGBUS) stays a failure.
     static readonly Dictionary<int, string> EndingSignals = new() { [1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [9] = "SIGKILL", [15] = "SIGTERM" };
 
+    /// <summary>Starts the program for <paramref name="run"/> and waits for it to end.</summary>
     public RunOutcome Launch(RunContext run, CancellationToken cancel)
     {
         var files = RunFiles.Write(run, spec.WorkingDirectory);

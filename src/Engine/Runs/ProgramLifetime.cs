@@ -18,7 +18,7 @@ namespace Sweeps.Engine.Runs;
 /// <item>Elsewhere (macOS) the program is only recorded: the agent that marks the run crashed ends it.</item>
 /// </list>
 /// </summary>
-public static partial class ProgramLifetime
+internal static partial class ProgramLifetime
 {
     const string RecordFile = "process.json";
     const int Sigkill = 9;
@@ -92,7 +92,7 @@ public static partial class ProgramLifetime
 
     static void Kill(int pid, int signal)
     {
-        if (!OperatingSystem.IsWindows()) SysKill(pid, signal);
+        if (!OperatingSystem.IsWindows()) _ = SysKill(pid, signal); // a process already gone is no error here
     }
 
     /// <summary>What <c>process.json</c> holds: the program's process and whether it leads its own group.</summary>

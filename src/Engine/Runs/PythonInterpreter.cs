@@ -6,7 +6,7 @@ namespace Sweeps.Engine.Runs;
 /// (<c>py -3</c>), then a <c>python</c> on PATH that is not the Microsoft Store's alias (a stub in WindowsApps that opens
 /// the Store and exits 9009 instead of running anything); elsewhere <c>python3</c>.
 /// </summary>
-public static class PythonInterpreter
+internal static class PythonInterpreter
 {
     /// <summary>The interpreter words for this machine.</summary>
     public static string[] Here() => Resolve(OperatingSystem.IsWindows(), Environment.GetEnvironmentVariable, File.Exists, name => Executables.Find(name, Environment.CurrentDirectory));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Sweeps.Engine.Runs;
@@ -8,7 +9,7 @@ namespace Sweeps.Engine.Runs;
 /// <see cref="Limits.MaxRunFilesBytes"/> in all. What does not fit is named in <c>files-left-out.txt</c>, which is kept
 /// too: nothing is dropped silently. (A folder store keeps the whole folder where it is.)
 /// </summary>
-public static class RunArtifacts
+internal static class RunArtifacts
 {
     public const string LeftOut = "files-left-out.txt";
     static readonly string[] Logs = ["stdout.log", "stderr.log"];
@@ -28,7 +29,7 @@ public static class RunArtifacts
             if (Logs.Contains(name))
             {
                 var tail = RunFiles.ReadTail(info.FullName, Limits.MaxRunLogBytes) ?? "";
-                if (info.Length > Limits.MaxRunLogBytes) left.Append($"{name}: only its last {Limits.MaxRunLogBytes} of {info.Length} bytes are kept\n");
+                if (info.Length > Limits.MaxRunLogBytes) left.Append(CultureInfo.InvariantCulture, $"{name}: only its last {Limits.MaxRunLogBytes} of {info.Length} bytes are kept\n");
                 var bytes = Encoding.UTF8.GetBytes(tail);
                 kept.Add((name, bytes));
                 total += bytes.Length;
@@ -38,7 +39,7 @@ public static class RunArtifacts
                 kept.Add((name, File.ReadAllBytes(info.FullName)));
                 total += info.Length;
             }
-            else left.Append($"{name}: {info.Length} bytes, beyond the {Limits.MaxRunFilesBytes} bytes kept of a run's files\n");
+            else left.Append(CultureInfo.InvariantCulture, $"{name}: {info.Length} bytes, beyond the {Limits.MaxRunFilesBytes} bytes kept of a run's files\n");
         }
         if (left.Length > 0) kept.Add((LeftOut, Encoding.UTF8.GetBytes(left.ToString())));
         return kept;

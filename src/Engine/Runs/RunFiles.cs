@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Runs;
 /// append metrics, its ids and folder, and W&amp;B's variables as its agent sets them (<c>WANDB_DIR</c> the agent's
 /// working directory unless set; the params file is in the run's folder, not under <c>WANDB_DIR</c>).
 /// </summary>
-public sealed record RunFiles(string ArgsJson, string MetricsFile, IReadOnlyDictionary<string, string> Environment)
+internal sealed record RunFiles(string ArgsJson, string MetricsFile, IReadOnlyDictionary<string, string> Environment)
 {
     public static RunFiles Write(RunContext run, string workingDirectory)
     {

@@ -17,8 +17,9 @@ public sealed class RunRecorder : IDisposable
     long _steps;
     double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
 
+    /// <param name="writer">The store's history of the run.</param>
     /// <param name="metric">The sweep's metric, whose lowest and highest valid values are kept (model-based search uses them).</param>
-    public RunRecorder(Store.IHistoryWriter writer, string? metric = null)
+    internal RunRecorder(Store.IHistoryWriter writer, string? metric = null)
     {
         _writer = writer;
         _metric = metric;
@@ -30,6 +31,7 @@ public sealed class RunRecorder : IDisposable
         get { lock (_gate) return _min <= _max ? (_min, _max) : null; }
     }
 
+    /// <summary>How many rows have been logged.</summary>
     public long Steps { get { lock (_gate) return _steps; } }
 
     /// <summary>The last value of each metric (keys starting with '_' are bookkeeping and left out).</summary>
@@ -61,7 +63,7 @@ public sealed class RunRecorder : IDisposable
     }
 
     /// <summary>The summary of a history: the last value of each key, bookkeeping keys ('_') left out.</summary>
-    public static Dictionary<string, object?> SummaryOf(IEnumerable<IReadOnlyDictionary<string, object?>> rows)
+    internal static Dictionary<string, object?> SummaryOf(IEnumerable<IReadOnlyDictionary<string, object?>> rows)
     {
         var summary = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var row in rows) Summarize(summary, row);
@@ -74,6 +76,7 @@ public sealed class RunRecorder : IDisposable
             if (!key.StartsWith('_')) summary[key] = value;
     }
 
+    /// <summary>Closes the run's history.</summary>
     public void Dispose()
     {
         lock (_gate) _writer.Dispose();

@@ -14,7 +14,7 @@ namespace Sweeps.Engine.Search;
 /// integers snapped, expected improvement maximised over random and local candidates with a local search, and
 /// pending runs as fantasies (their predicted value believed), so parallel agents asking at once get distinct points.
 /// </summary>
-public sealed class BayesSearch : ISearchMethod
+internal sealed class BayesSearch : ISearchMethod
 {
     /// <summary>Runs in the model's fit of its hyperparameters, and in the model itself (cost grows as n^3).</summary>
     const int FitPoints = 80, ModelPoints = 300;

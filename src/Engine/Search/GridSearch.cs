@@ -10,7 +10,7 @@ namespace Sweeps.Engine.Search;
 /// varying fastest, values in written order. A point any run already has (whatever its state) is skipped,
 /// duplicates count once, and when every point is taken the grid is exhausted.
 /// </summary>
-public sealed class GridSearch : ISearchMethod
+internal sealed class GridSearch : ISearchMethod
 {
     public Suggestion? Next(SweepConfig config, long seed, IReadOnlyList<RunRecord> runs)
     {

@@ -7,7 +7,7 @@ namespace Sweeps.Engine.Search;
 /// A search method: a pure function of the config, the sweep's seed and its runs so far (any state).
 /// Returns null when the method has nothing left to try (an exhausted grid).
 /// </summary>
-public interface ISearchMethod
+internal interface ISearchMethod
 {
     Suggestion? Next(SweepConfig config, long seed, IReadOnlyList<RunRecord> runs);
 }

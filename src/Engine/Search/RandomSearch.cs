@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Search;
 /// W&amp;B's random search: every parameter sampled independently at a uniform quantile. The n-th run's draws
 /// come from the stream (seed, n), so the same seed and history always give the same run.
 /// </summary>
-public sealed class RandomSearch : ISearchMethod
+internal sealed class RandomSearch : ISearchMethod
 {
     public Suggestion? Next(SweepConfig config, long seed, IReadOnlyList<RunRecord> runs)
     {

@@ -1,7 +1,7 @@
 namespace Sweeps.Engine.Search;
 
 /// <summary>The one place a config's <c>method</c> becomes an algorithm.</summary>
-public static class SearchMethods
+internal static class SearchMethods
 {
     public static ISearchMethod For(string method) => method switch
     {

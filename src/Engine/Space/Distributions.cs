@@ -1,7 +1,7 @@
 namespace Sweeps.Engine.Space;
 
 /// <summary>The schema of each distribution: its config name, the keys it takes, which are required, and defaults.</summary>
-public static class Distributions
+internal static class Distributions
 {
     public sealed record Info(DistributionKind Kind, string Name, string[] Keys, string[] Required, bool Deprecated = false)
     {

@@ -9,19 +9,31 @@ namespace Sweeps.Engine.Space;
 /// </summary>
 public sealed record Parameter
 {
+    /// <summary>The keys from the top of the parameter tree down to this leaf.</summary>
     public required IReadOnlyList<string> Keys { get; init; }
+    /// <summary>The distribution values are drawn from.</summary>
     public required DistributionKind Kind { get; init; }
+    /// <summary>The value of a constant parameter.</summary>
     public object? Value { get; init; }
+    /// <summary>The values of a categorical parameter.</summary>
     public IReadOnlyList<object?> Values { get; init; } = [];
+    /// <summary>The probability of each of <see cref="Values"/> (empty: equal).</summary>
     public IReadOnlyList<double> Probabilities { get; init; } = [];
+    /// <summary>The lower bound of a ranged distribution.</summary>
     public double Min { get; init; }
+    /// <summary>The upper bound of a ranged distribution.</summary>
     public double Max { get; init; }
     /// <summary>Both bounds were written as integers (grid over q_uniform then yields integers).</summary>
     public bool IntegerBounds { get; init; }
+    /// <summary>The mean of a normal or log-normal distribution.</summary>
     public double Mu { get; init; }
+    /// <summary>The standard deviation of a normal or log-normal distribution.</summary>
     public double Sigma { get; init; } = 1;
+    /// <summary>The first shape parameter of a beta distribution.</summary>
     public double A { get; init; } = 1;
+    /// <summary>The second shape parameter of a beta distribution.</summary>
     public double B { get; init; } = 1;
+    /// <summary>The quantization step of a q_ distribution.</summary>
     public double Q { get; init; } = 1;
     /// <summary>q was written as an integer: quantized samples are then integers, as in W&amp;B.</summary>
     public bool IntegerQ { get; init; }
@@ -29,6 +41,7 @@ public sealed record Parameter
     /// <summary>The dotted path, e.g. <c>optimizer.lr</c>.</summary>
     public string Name => string.Join('.', Keys);
 
+    /// <summary>True for a parameter with one fixed value.</summary>
     public bool IsConstant => Kind == DistributionKind.Constant;
 
     /// <summary>Values from a list (with or without probabilities), not a range.</summary>
@@ -39,7 +52,7 @@ public sealed record Parameter
         or DistributionKind.QLogUniformValues or DistributionKind.LogNormal or DistributionKind.QLogNormal;
 
     /// <summary>The value at quantile <paramref name="u"/> in [0, 1).</summary>
-    public object? Sample(double u) => Kind switch
+    internal object? Sample(double u) => Kind switch
     {
         DistributionKind.Constant => Value,
         DistributionKind.Categorical => Values[CategoricalIndex(u)],
@@ -63,7 +76,7 @@ public sealed record Parameter
     };
 
     /// <summary>Where <paramref name="value"/> sits in the distribution, in [0, 1] (the encoding model-based search uses).</summary>
-    public double Cdf(object? value)
+    internal double Cdf(object? value)
     {
         if (IsCategorical)
         {
@@ -121,6 +134,7 @@ public sealed record Parameter
     }
 
     // numpy's round is half to even, as is Math.Round's default.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "A long for an integer q, else a double: the type is the value.")]
     object Quantize(double x)
     {
         var q = Math.Round(x / Q, MidpointRounding.ToEven) * Q;

@@ -6,6 +6,7 @@ namespace Sweeps.Engine.Space;
 /// </summary>
 public sealed class ParameterSpace
 {
+    /// <summary>The space of these leaves, sorted as W&amp;B sorts them.</summary>
     public ParameterSpace(IEnumerable<Parameter> leaves)
     {
         Leaves = leaves.OrderBy(p => p.Keys, KeyPathComparer.Instance).ToList();
@@ -18,7 +19,7 @@ public sealed class ParameterSpace
     public IEnumerable<Parameter> Searchable => Leaves.Where(p => !p.IsConstant);
 
     /// <summary>Builds the nested run config from one value per leaf (in <see cref="Leaves"/> order).</summary>
-    public Dictionary<string, object?> ToConfig(IReadOnlyList<object?> values)
+    internal Dictionary<string, object?> ToConfig(IReadOnlyList<object?> values)
     {
         var root = new Dictionary<string, object?>(StringComparer.Ordinal);
         for (var i = 0; i < Leaves.Count; i++)

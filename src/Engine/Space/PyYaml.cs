@@ -11,7 +11,7 @@ namespace Sweeps.Engine.Space;
 /// with control or non-ASCII characters double-quoted. One difference: PyYAML folds plain strings longer than 80
 /// columns onto several lines; they are written on one line here, which reads back the same.
 /// </summary>
-public static partial class PyYaml
+internal static partial class PyYaml
 {
     /// <summary>A mapping as a YAML document, keys in their order.</summary>
     public static string Dump(IReadOnlyDictionary<string, object?> map)
@@ -111,7 +111,7 @@ public static partial class PyYaml
     {
         if (s.Length == 0 || s[0] == ' ' || s[^1] == ' ' || Implicit().IsMatch(s)) return false;
         if ("#,[]{}&*!|>'\"%@`".Contains(s[0])) return false;
-        if ((s.StartsWith("---") || s.StartsWith("...")) && (s.Length == 3 || s[3] == ' ')) return false;
+        if ((s.StartsWith("---", StringComparison.Ordinal) || s.StartsWith("...", StringComparison.Ordinal)) && (s.Length == 3 || s[3] == ' ')) return false;
         for (var i = 0; i < s.Length; i++)
         {
             var followedBySpace = i + 1 == s.Length || s[i + 1] == ' ';

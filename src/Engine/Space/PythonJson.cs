@@ -7,7 +7,7 @@ namespace Sweeps.Engine.Space;
 /// JSON exactly as Python's <c>json.dumps</c> writes it with default settings (what W&amp;B's <c>${args_json}</c> holds):
 /// <c>", "</c> and <c>": "</c> separators, non-ASCII escaped, floats in Python's repr, NaN/Infinity bare.
 /// </summary>
-public static class PythonJson
+internal static class PythonJson
 {
     public static string Dumps(object? value)
     {

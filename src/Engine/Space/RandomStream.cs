@@ -4,7 +4,7 @@ namespace Sweeps.Engine.Space;
 /// A counter-based random stream: SplitMix64 over (seed, stream, index). Every draw is a pure function of
 /// those numbers, so a suggestion depends only on the sweep's seed and history, never on process state.
 /// </summary>
-public sealed class RandomStream(long seed, long stream)
+internal sealed class RandomStream(long seed, long stream)
 {
     ulong _counter;
     readonly ulong _base = Mix(unchecked((ulong)seed) ^ Mix(unchecked((ulong)stream) + 0x9E3779B97F4A7C15UL));

@@ -11,7 +11,7 @@ public static class TreeDepth
     public static readonly string Problem = $"nests deeper than {Limits.MaxValueDepth} levels of maps and lists, the most a value may have";
 
     /// <summary>The key path of the first map or list nested deeper than the limit, or null when the whole value is within it.</summary>
-    public static string? TooDeep(object? value)
+    internal static string? TooDeep(object? value)
     {
         var path = new KeyPath();
         return Find(value, path) ? path.ToString() : null;

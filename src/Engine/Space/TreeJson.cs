@@ -11,7 +11,7 @@ namespace Sweeps.Engine.Space;
 /// <c>"NaN"</c>, <c>"Infinity"</c> (not a valid value of a metric, as in W&amp;B); in configs, where a grid value
 /// <c>.nan</c> must reach the run as a float, as <c>{"__float__": "nan"}</c> (<see cref="WriteExact"/>, <see cref="Untag"/>).
 /// </summary>
-public static class TreeJson
+internal static class TreeJson
 {
     static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -22,7 +22,7 @@ public static class TreeJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Writes a config: as <see cref="Write"/>, but NaN and infinities as a tagged object that reads back as the float.</summary>
+    /// <summary>Writes a config: as <see cref="Write(Utf8JsonWriter, object?)"/>, but NaN and infinities as a tagged object that reads back as the float.</summary>
     public static void WriteExact(Utf8JsonWriter writer, object? value) => Write(writer, value, exact: true);
 
     const string FloatTag = "__float__";

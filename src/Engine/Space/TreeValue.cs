@@ -62,7 +62,7 @@ public static class TreeValue
         _ => null,
     };
 
-    public static bool IsInteger(object? value) => value is long or int;
+    internal static bool IsInteger(object? value) => value is long or int;
 
     /// <summary>Formats a value as Python's <c>str()</c> does, which is what W&amp;B puts on a command line.</summary>
     public static string Format(object? value) => value switch
@@ -80,7 +80,7 @@ public static class TreeValue
     static string Repr(object? value) => value is string s ? $"'{s}'" : Format(value);
 
     /// <summary>Python's float repr: shortest round-trip digits, <c>1e-05</c>, <c>1.0</c>, <c>nan</c>, <c>inf</c>.</summary>
-    public static string FormatFloat(double d)
+    internal static string FormatFloat(double d)
     {
         if (double.IsNaN(d)) return "nan";
         if (double.IsInfinity(d)) return d > 0 ? "inf" : "-inf";

@@ -9,7 +9,7 @@ namespace Sweeps.Engine.Store;
 /// caller passes the time, fresh run ids and what it knows of agents and histories), so every backend decides the
 /// same way and every rule is testable with no disk.
 /// </summary>
-public static class ClaimPolicy
+internal static class ClaimPolicy
 {
     /// <summary>
     /// The next run for <paramref name="request"/>: a crashed run to retry (when asked), else the search method's next

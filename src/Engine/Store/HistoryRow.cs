@@ -4,7 +4,7 @@ using Sweeps.Engine.Space;
 namespace Sweeps.Engine.Store;
 
 /// <summary>One line of a run's history read back, as every store's history reader reads it.</summary>
-public static class HistoryRow
+internal static class HistoryRow
 {
     /// <summary>
     /// Adds the line's row to <paramref name="rows"/>; false for a line that is no row (one a dying run left half

@@ -6,12 +6,13 @@ namespace Sweeps.Engine.Store;
 /// <see cref="SweepHandle"/> and <see cref="ClaimPolicy"/>, for all backends alike. <c>tests/Engine.Tests/StoreContract.cs</c>
 /// holds every backend to the same laws.
 /// </summary>
-public interface IStoreBackend
+internal interface IStoreBackend
 {
     /// <summary>Where the store is, for people: a path or a URL, never with a credential in it.</summary>
     string Location { get; }
 
     /// <summary>Creates a sweep whose journal starts with <paramref name="first"/>; false when its id is taken.</summary>
+    /// <param name="first">The sweep's first journal event, with its id.</param>
     /// <param name="configText">The config as the user wrote it, kept beside the sweep for people to read (null: none).</param>
     bool TryCreate(SweepCreated first, string? configText);
 

@@ -4,7 +4,7 @@ namespace Sweeps.Engine.Store;
 /// One sweep's data in a store: its journal (read incrementally, appended to inside an exclusive change), its runs'
 /// history rows, its agents' heartbeats and its runs' files. It moves data and decides nothing.
 /// </summary>
-public interface ISweepBackend
+internal interface ISweepBackend
 {
     string SweepId { get; }
 
@@ -73,7 +73,7 @@ public interface ISweepBackend
 }
 
 /// <summary>An exclusive change of one sweep's journal: read what is new, decide, append once, dispose.</summary>
-public interface IExclusiveChange : IDisposable
+internal interface IExclusiveChange : IDisposable
 {
     /// <summary>
     /// Appends the events of the change, decided on everything read. Counted is false when the change did not count
@@ -84,14 +84,14 @@ public interface IExclusiveChange : IDisposable
 }
 
 /// <summary>Appends a run's history rows; disposing it makes every row appended so far readable.</summary>
-public interface IHistoryWriter : IDisposable
+internal interface IHistoryWriter : IDisposable
 {
     /// <summary>Appends one row: a JSON object on one line, without the newline.</summary>
     void Append(ReadOnlySpan<byte> row);
 }
 
 /// <summary>Reads a run's history rows as they are appended.</summary>
-public interface IHistoryReader
+internal interface IHistoryReader
 {
     /// <summary>The complete rows appended since the last call; a damaged row (a run that died writing it) is left out.</summary>
     List<Dictionary<string, object?>> ReadNew();
@@ -104,4 +104,4 @@ public interface IHistoryReader
 }
 
 /// <summary>An agent's last heartbeat: its process (when it said) and how long ago, on the store's clock.</summary>
-public sealed record AgentBeat(ProcessIdentity? Process, TimeSpan Silence);
+internal sealed record AgentBeat(ProcessIdentity? Process, TimeSpan Silence);

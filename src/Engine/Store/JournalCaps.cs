@@ -9,7 +9,7 @@ namespace Sweeps.Engine.Store;
 /// the summary its values up to a size (the largest are left out first); the whole texts stay in the run's logs
 /// and history.
 /// </summary>
-public static class JournalCaps
+internal static class JournalCaps
 {
     public static string? Error(string? error)
     {

@@ -9,7 +9,7 @@ namespace Sweeps.Engine.Store;
 /// One line of a sweep's journal. The journal is the sweep's only source of truth; its state is the replay of
 /// these events in order. Format: <c>docs/store.md</c>.
 /// </summary>
-public abstract record JournalEvent(DateTimeOffset Time)
+internal abstract record JournalEvent(DateTimeOffset Time)
 {
     public const int FormatVersion = 1;
 
@@ -73,17 +73,20 @@ public abstract record JournalEvent(DateTimeOffset Time)
         var t = f.Time ?? throw new FormatException("missing time 't'");
         JournalEvent parsed = f.Kind switch
         {
-            "sweep_created" => new SweepCreated(t, f.Req(f.Sweep, "sweep"), f.Req(f.Name, "name"), f.Req(f.Seed, "seed"), f.Req(f.Config, "config"), (int)f.Req(f.Version, "v")),
-            "run_claimed" => new RunClaimed(t, f.Req(f.Run, "run"), (int)f.Req(f.Number, "number"), f.Req(f.Agent, "agent"), f.Req(f.Config, "config"), f.RetryOf),
-            "run_ended" => new RunEnded(t, f.Req(f.Run, "run"), RunStates.Parse(f.Req(f.State, "state")), f.Req(f.Summary, "summary"), f.Req(f.Steps, "steps"), f.Error, f.ExitCode)
+            "sweep_created" => new SweepCreated(t, Req(f.Sweep, "sweep"), Req(f.Name, "name"), Req(f.Seed, "seed"), Req(f.Config, "config"), (int)Req(f.Version, "v")),
+            "run_claimed" => new RunClaimed(t, Req(f.Run, "run"), (int)Req(f.Number, "number"), Req(f.Agent, "agent"), Req(f.Config, "config"), f.RetryOf),
+            "run_ended" => new RunEnded(t, Req(f.Run, "run"), RunStates.Parse(Req(f.State, "state")), Req(f.Summary, "summary"), Req(f.Steps, "steps"), f.Error, f.ExitCode)
                 { MetricRange = f.MetricMin is double lo && f.MetricMax is double hi ? (lo, hi) : null },
-            "sweep_state" => new SweepStateChanged(t, f.Req(f.State, "state"), f.Reason),
+            "sweep_state" => new SweepStateChanged(t, Req(f.State, "state"), f.Reason),
             "torn" => new TornLine(t),
             null => throw new FormatException("missing field 'e'"),
             _ => throw new FormatException($"unknown event '{f.Kind}'"),
         };
         return f.Seq is null && !f.Continues ? parsed : parsed with { Seq = f.Seq, ContinuesChange = f.Continues };
     }
+
+    static T Req<T>(T? value, string name) where T : class => value ?? throw new FormatException($"missing field '{name}'");
+    static long Req(long? value, string name) => value ?? throw new FormatException($"missing field '{name}'");
 
     // The union of every event's fields, filled in one pass.
     ref struct Fields
@@ -149,9 +152,6 @@ public abstract record JournalEvent(DateTimeOffset Time)
             }
         }
 
-        public readonly T Req<T>(T? value, string name) where T : class => value ?? throw new FormatException($"missing field '{name}'");
-        public readonly long Req(long? value, string name) => value ?? throw new FormatException($"missing field '{name}'");
-
         static string Str(ref Utf8JsonReader r, string name) =>
             r.TokenType == JsonTokenType.String ? r.GetString()! : throw new FormatException($"field '{name}' is not a string");
 
@@ -171,7 +171,7 @@ public abstract record JournalEvent(DateTimeOffset Time)
 }
 
 /// <summary>The first event: the sweep, its validated config as written, and its seed.</summary>
-public sealed record SweepCreated(DateTimeOffset Time, string SweepId, string SweepName, long Seed, Dictionary<string, object?> Config, int Version = JournalEvent.FormatVersion) : JournalEvent(Time)
+internal sealed record SweepCreated(DateTimeOffset Time, string SweepId, string SweepName, long Seed, Dictionary<string, object?> Config, int Version = JournalEvent.FormatVersion) : JournalEvent(Time)
 {
     protected override string Name => "sweep_created";
 
@@ -187,7 +187,7 @@ public sealed record SweepCreated(DateTimeOffset Time, string SweepId, string Sw
 }
 
 /// <summary>An agent took the next suggestion: the run exists from here on, running.</summary>
-public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, string Agent, Dictionary<string, object?> Config, string? RetryOf = null) : JournalEvent(Time)
+internal sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, string Agent, Dictionary<string, object?> Config, string? RetryOf = null) : JournalEvent(Time)
 {
     protected override string Name => "run_claimed";
 
@@ -203,7 +203,7 @@ public sealed record RunClaimed(DateTimeOffset Time, string RunId, int Number, s
 }
 
 /// <summary>A run reached a terminal state, with its summary (the last value of each metric).</summary>
-public sealed record RunEnded(DateTimeOffset Time, string RunId, RunState State, Dictionary<string, object?> Summary, long Steps, string? Error, int? ExitCode) : JournalEvent(Time)
+internal sealed record RunEnded(DateTimeOffset Time, string RunId, RunState State, Dictionary<string, object?> Summary, long Steps, string? Error, int? ExitCode) : JournalEvent(Time)
 {
     /// <summary>The lowest and highest valid values of the sweep's metric over the run's whole history.</summary>
     public (double Min, double Max)? MetricRange { get; init; }
@@ -224,7 +224,7 @@ public sealed record RunEnded(DateTimeOffset Time, string RunId, RunState State,
 }
 
 /// <summary>The sweep moved to another state (finished when its grid or run cap is used up).</summary>
-public sealed record SweepStateChanged(DateTimeOffset Time, string State, string? Reason) : JournalEvent(Time)
+internal sealed record SweepStateChanged(DateTimeOffset Time, string State, string? Reason) : JournalEvent(Time)
 {
     protected override string Name => "sweep_state";
 
@@ -240,7 +240,7 @@ public sealed record SweepStateChanged(DateTimeOffset Time, string State, string
 /// the line before it is not an event and is skipped. The journal is only ever appended to, never cut, so a writer
 /// that lost the lock can never remove another's lines.
 /// </summary>
-public sealed record TornLine(DateTimeOffset Time) : JournalEvent(Time)
+internal sealed record TornLine(DateTimeOffset Time) : JournalEvent(Time)
 {
     protected override string Name => "torn";
 

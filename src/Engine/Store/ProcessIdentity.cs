@@ -9,7 +9,7 @@ namespace Sweeps.Engine.Store;
 /// Linux. Only a process on the same <see cref="Machine"/> can be checked by pid; anywhere else, liveness comes
 /// from heartbeats alone.
 /// </summary>
-public sealed record ProcessIdentity(string Host, string Machine, int Pid, long ProcessStart)
+internal sealed record ProcessIdentity(string Host, string Machine, int Pid, long ProcessStart)
 {
     /// <summary>This process.</summary>
     public static ProcessIdentity Current { get; } = Describe();

@@ -4,7 +4,7 @@ namespace Sweeps.Engine.Store;
 /// Which backend a store location names: <c>postgres://</c> / <c>postgresql://</c> or an Npgsql connection string
 /// (PostgreSQL), <c>https://</c> / <c>http://</c> (an Azure Blob container, or Azurite's), anything else a folder.
 /// </summary>
-public static class StoreBackends
+internal static class StoreBackends
 {
     public static IStoreBackend Open(string location, StoreOptions options)
     {

@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Store;
 /// first wait for a store that cannot be reached is told (<see cref="StoreOptions.Waiting"/>): nobody waits a minute
 /// in silence for a store whose address was mistyped.
 /// </summary>
-public sealed class StoreBackoff(StoreOptions options, string store, string doing, CancellationToken cancel, TimeSpan first, TimeSpan longest)
+internal sealed class StoreBackoff(StoreOptions options, string store, string doing, CancellationToken cancel, TimeSpan first, TimeSpan longest)
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
     TimeSpan _delay = first;
@@ -20,6 +20,7 @@ public sealed class StoreBackoff(StoreOptions options, string store, string doin
     public TimeSpan Remaining => options.LockTimeout - _clock.Elapsed;
 
     /// <summary>Waits before the next try, or throws what <paramref name="giveUp"/> makes of the time spent once it is over.</summary>
+    /// <param name="giveUp">Makes the error to throw from the time spent.</param>
     /// <param name="unreachable">Why the store cannot be reached, when that was the failure (told once); null for a turn to wait for.</param>
     public void Wait(Func<TimeSpan, Exception> giveUp, string? unreachable = null)
     {

@@ -4,7 +4,7 @@ namespace Sweeps.Engine.Store;
 /// The one place a file system failure in the store becomes a <see cref="SweepsException"/> that says what happened
 /// in the user's words (disk full, read-only, no permission) and names the store, instead of a raw IOException.
 /// </summary>
-public static class StoreErrors
+internal static class StoreErrors
 {
     // errno values (Linux; macOS where it differs) and Win32 codes as .NET puts them in IOException.HResult.
     const int Enospc = 28, Edquot = 122, EdquotMac = 69, Erofs = 30, Eacces = 13, Eperm = 1;

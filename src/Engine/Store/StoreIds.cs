@@ -7,7 +7,7 @@ namespace Sweeps.Engine.Store;
 /// starting with a dot. Checked wherever an id is read (a journal line, a command's argument), so an id can never
 /// be a path that leads outside the store.
 /// </summary>
-public static class StoreIds
+internal static class StoreIds
 {
     public const int MaxLength = 128;
 

@@ -6,9 +6,12 @@ namespace Sweeps.Engine.Store;
 /// </summary>
 public static class StoreLocation
 {
+    /// <summary>The environment variable that names the store when none is given.</summary>
     public const string EnvironmentVariable = "SWEEPS_STORE";
+    /// <summary>The folder used when neither a location nor the variable is given.</summary>
     public const string DefaultFolder = ".sweeps";
 
+    /// <summary>The store to use: <paramref name="explicitPath"/>, else the variable, else the default folder, relative to <paramref name="currentDirectory"/>.</summary>
     public static string Resolve(string? explicitPath, string currentDirectory)
     {
         var chosen = !string.IsNullOrWhiteSpace(explicitPath) ? explicitPath

@@ -15,5 +15,6 @@ public sealed record StoreOptions
     /// <summary>Told once per operation that waits for a store it cannot reach (a server down, a mistyped port).</summary>
     public Action<string>? Waiting { get; init; }
 
+    /// <summary>The options every real store uses.</summary>
     public static StoreOptions Default { get; } = new();
 }

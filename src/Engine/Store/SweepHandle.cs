@@ -18,8 +18,9 @@ public sealed class SweepHandle
     internal SweepHandle(ISweepBackend backend) => Backend = backend;
 
     /// <summary>Where the sweep's data moves: its journal, histories, heartbeats and run files.</summary>
-    public ISweepBackend Backend { get; }
+    internal ISweepBackend Backend { get; }
 
+    /// <summary>The sweep's id.</summary>
     public string Id => Backend.SweepId;
 
     /// <summary>Where the sweep is, for people.</summary>
@@ -72,6 +73,12 @@ public sealed class SweepHandle
         }
     }
 
+    /// <summary>Where a run's files are kept, for people (a folder, or a URL).</summary>
+    public string FilesLocation(string runId) => Backend.FilesLocation(runId);
+
+    /// <summary>The text of one of a run's kept files (stdout.log, stderr.log), or null when there is none.</summary>
+    public string? ReadFile(string runId, string name, int maxBytes) => Backend.ReadFile(runId, name, maxBytes);
+
     /// <summary>A run's whole history (rows a dying run left half written are left out).</summary>
     public List<Dictionary<string, object?>> History(string runId) => Backend.ReadHistory(runId).ReadNew();
 
@@ -80,20 +87,20 @@ public sealed class SweepHandle
     /// parameters (or a crashed run to retry) and records the claim. Null when the sweep is not running or has
     /// nothing left, in which case the sweep is marked finished with the reason.
     /// </summary>
-    public RunClaim? Claim(ClaimRequest request, CancellationToken cancel = default) =>
+    internal RunClaim? Claim(ClaimRequest request, CancellationToken cancel = default) =>
         WithFolder(Change(cancel, () => ClaimLocked(request)));
 
     /// <summary>Claims for <paramref name="agent"/> with the default heartbeat timeout and no retries.</summary>
-    public RunClaim? Claim(string agent, CancellationToken cancel = default) => Claim(ClaimRequest.For(agent), cancel);
+    internal RunClaim? Claim(string agent, CancellationToken cancel = default) => Claim(ClaimRequest.For(agent), cancel);
 
     /// <summary>Records how a run ended; returns the run as recorded (unchanged if another agent already ended it).</summary>
-    public RunRecord EndRun(RunEnding ending) => Change(default, () => EndLocked(ending));
+    internal RunRecord EndRun(RunEnding ending) => Change(default, () => EndLocked(ending));
 
     /// <summary>
     /// Records how a run ended and claims the agent's next run in the same change: one lock and one write to the
     /// store per run instead of two.
     /// </summary>
-    public (RunRecord Ended, RunClaim? Next) EndRunAndClaim(RunEnding ending, ClaimRequest next, CancellationToken cancel = default)
+    internal (RunRecord Ended, RunClaim? Next) EndRunAndClaim(RunEnding ending, ClaimRequest next, CancellationToken cancel = default)
     {
         var (ended, claim) = Change(cancel, () => (EndLocked(ending), ClaimLocked(next)));
         return (ended, WithFolder(claim));

@@ -10,17 +10,26 @@ public sealed class SweepState
     readonly List<RunRecord> _runs = [];
     readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
+    /// <summary>The sweep's id.</summary>
     public string Id { get; private set; } = "";
+    /// <summary>The sweep's name.</summary>
     public string Name { get; private set; } = "";
+    /// <summary>The seed every run's parameters are drawn from.</summary>
     public long Seed { get; private set; }
+    /// <summary>When the sweep was created.</summary>
     public DateTimeOffset Created { get; private set; }
+    /// <summary>The sweep's validated config.</summary>
     public SweepConfig Config { get; private set; } = null!;
     /// <summary>running, paused, finished or canceled.</summary>
     public string State { get; private set; } = "running";
+    /// <summary>Why the sweep is in its state (e.g. what finished it), or null.</summary>
     public string? StateReason { get; private set; }
+    /// <summary>When the last journal event was written.</summary>
     public DateTimeOffset Updated { get; private set; }
+    /// <summary>Every run, in claim order.</summary>
     public IReadOnlyList<RunRecord> Runs => _runs;
 
+    /// <summary>An empty state, before any journal event.</summary>
     public SweepState() { }
 
     // A copy to show, changed without touching the original (runs are immutable records: only the lists are copied).
@@ -33,7 +42,7 @@ public sealed class SweepState
 
     internal SweepState Copy() => new(this);
 
-    public bool TryGetRun(string id, out RunRecord run)
+    internal bool TryGetRun(string id, out RunRecord run)
     {
         run = _index.TryGetValue(id, out var i) ? _runs[i] : null!;
         return run is not null;

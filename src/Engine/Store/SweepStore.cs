@@ -9,12 +9,12 @@ namespace Sweeps.Engine.Store;
 /// </summary>
 public sealed class SweepStore
 {
-    public SweepStore(IStoreBackend backend) => Backend = backend;
+    internal SweepStore(IStoreBackend backend) => Backend = backend;
 
     /// <summary>The store at <paramref name="location"/>: a folder, a PostgreSQL location or an Azure Blob container URL.</summary>
     public SweepStore(string location, StoreOptions? options = null) : this(StoreBackends.Open(location, options ?? StoreOptions.Default)) { }
 
-    public IStoreBackend Backend { get; }
+    internal IStoreBackend Backend { get; }
 
     /// <summary>Where the store is, for people (never with a credential in it).</summary>
     public string Location => Backend.Location;
@@ -43,6 +43,7 @@ public sealed class SweepStore
         return new SweepHandle(Backend.Open(id));
     }
 
+    /// <summary>True when the store has a sweep with this id.</summary>
     public bool Exists(string id) => StoreIds.IsValid(id) && Backend.Exists(id);
 
     /// <summary>

@@ -13,7 +13,7 @@ public enum SweepTransition
     Cancel,
 }
 
-public static class SweepTransitions
+internal static class SweepTransitions
 {
     /// <summary>The state a transition leads to.</summary>
     public static string Target(this SweepTransition t) => t switch

@@ -4,7 +4,7 @@ using Sweeps.Engine.Runs;
 namespace Sweeps.Engine.Termination;
 
 /// <summary>Whether early termination ended a run: a killed run whose reason is a stopping rule's (<see cref="StopDecision.Reason"/>).</summary>
-public static partial class EarlyStop
+internal static partial class EarlyStop
 {
     /// <summary>The rule's reason, or null for a run it did not stop.</summary>
     public static string? Reason(RunRecord run) =>

@@ -3,7 +3,7 @@ using Sweeps.Engine.Config;
 namespace Sweeps.Engine.Termination;
 
 /// <summary>The one place a config's <c>early_terminate.type</c> becomes a rule.</summary>
-public static class EarlyTerminations
+internal static class EarlyTerminations
 {
     public static IEarlyTermination? For(SweepConfig config) => config.EarlyTerminate?.Type switch
     {

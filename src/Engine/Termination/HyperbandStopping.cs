@@ -9,7 +9,7 @@ namespace Sweeps.Engine.Termination;
 /// running run is stopped when its value at its latest band (or its best so far, with <c>strict: false</c>) is
 /// strictly worse than that band's threshold.
 /// </summary>
-public sealed class HyperbandStopping : IEarlyTermination
+internal sealed class HyperbandStopping : IEarlyTermination
 {
     public IReadOnlyList<StopDecision> Evaluate(SweepConfig config, IReadOnlyList<RunProgress> runs)
     {

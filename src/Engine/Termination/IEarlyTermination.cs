@@ -6,7 +6,7 @@ namespace Sweeps.Engine.Termination;
 /// An early-termination rule: a pure function of the config and every run's progress that names the running
 /// runs to stop. It never writes anything; the agent that owns a run acts on the decision.
 /// </summary>
-public interface IEarlyTermination
+internal interface IEarlyTermination
 {
     IReadOnlyList<StopDecision> Evaluate(SweepConfig config, IReadOnlyList<RunProgress> runs);
 }

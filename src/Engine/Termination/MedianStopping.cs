@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Termination;
 /// <c>min_runs</c> runs have finished, a running run that has logged k ≥ <c>min_iter</c> values is stopped when its
 /// best value so far is strictly worse than the median of the finished runs' values at iteration k.
 /// </summary>
-public sealed class MedianStopping : IEarlyTermination
+internal sealed class MedianStopping : IEarlyTermination
 {
     public IReadOnlyList<StopDecision> Evaluate(SweepConfig config, IReadOnlyList<RunProgress> runs)
     {

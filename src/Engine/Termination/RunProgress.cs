@@ -7,7 +7,7 @@ namespace Sweeps.Engine.Termination;
 /// A run as a stopping rule sees it: its state and the valid values of the sweep's metric, in the order logged
 /// (an "iteration" is the k-th valid value, as in W&amp;B, not <c>_step</c> and not epochs).
 /// </summary>
-public sealed record RunProgress(string RunId, RunState State, IReadOnlyList<double> Values)
+internal sealed record RunProgress(string RunId, RunState State, IReadOnlyList<double> Values)
 {
     /// <summary>The valid values of <paramref name="metric"/> in history rows: numbers that are finite (not bool, null, strings).</summary>
     public static List<double> MetricValues(IEnumerable<IReadOnlyDictionary<string, object?>> history, string metric)

@@ -18,6 +18,7 @@ public sealed class ExportSweepReportCommand : SweepTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try

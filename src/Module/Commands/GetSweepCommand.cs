@@ -8,12 +8,14 @@ namespace Sweeps.Commands;
 [OutputType(typeof(SweepInfo))]
 public sealed class GetSweepCommand : SweepsCmdlet
 {
+    /// <summary>The sweeps' ids or names (wildcards allowed); all of them when none is given.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "Sweep")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(SweepCompleter))]
     public string[]? Id { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         foreach (var item in Id ?? ["*"])

@@ -12,6 +12,7 @@ namespace Sweeps.Commands;
 [OutputType(typeof(ParameterImportanceInfo))]
 public sealed class GetSweepParameterImportanceCommand : SweepTargetCmdlet
 {
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try

@@ -22,6 +22,7 @@ public sealed class GetSweepResultCommand : SweepTargetCmdlet
     [Parameter]
     public SwitchParameter Best { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try

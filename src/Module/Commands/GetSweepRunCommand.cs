@@ -8,6 +8,7 @@ namespace Sweeps.Commands;
 [OutputType(typeof(RunDetail))]
 public sealed class GetSweepRunCommand : SweepsCmdlet
 {
+    /// <summary>The sweep: its id, its name, or a sweep object.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The sweep id, name, or object.")]
     [Alias("SweepId")]
     [ArgumentCompleter(typeof(SweepCompleter))]
@@ -19,6 +20,7 @@ public sealed class GetSweepRunCommand : SweepsCmdlet
     [SupportsWildcards]
     public string[]? Id { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try

@@ -12,11 +12,13 @@ public sealed class NewSweepCommand : SweepsCmdlet
 {
     const string PathSet = "Path", ConfigSet = "Config";
 
+    /// <summary>A W&amp;B sweep config file, YAML or JSON.</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "A W&B sweep config file, YAML or JSON.")]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    /// <summary>A hashtable with the keys of a W&amp;B sweep config.</summary>
     [Parameter(ParameterSetName = ConfigSet, Mandatory = true, Position = 0, HelpMessage = "A hashtable with the keys of a W&B sweep config.")]
     [ValidateNotNull]
     public IDictionary? Config { get; set; }
@@ -32,6 +34,7 @@ public sealed class NewSweepCommand : SweepsCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long? Seed { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         var source = ParameterSetName == PathSet ? Path : "-Config";

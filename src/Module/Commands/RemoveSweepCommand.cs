@@ -12,6 +12,7 @@ public sealed class RemoveSweepCommand : SweepTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try

@@ -11,7 +11,7 @@ namespace Sweeps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "SweepAgent", DefaultParameterSetName = ProgramSet)]
 [OutputType(ResultObject.TypeName)]
-public sealed class StartSweepAgentCommand : SweepTargetCmdlet
+public sealed class StartSweepAgentCommand : SweepTargetCmdlet, IDisposable
 {
     const string ScriptBlockSet = "ScriptBlock", ProgramSet = "Program";
     readonly CancellationTokenSource _stop = new();
@@ -54,6 +54,7 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int MaxConsecutiveFailures { get; set; } = 5;
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try
@@ -156,5 +157,9 @@ public sealed class StartSweepAgentCommand : SweepTargetCmdlet
         return map;
     }
 
+    /// <inheritdoc/>
     protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Releases the stop signal; PowerShell calls it when the pipeline ends.</summary>
+    public void Dispose() => _stop.Dispose();
 }

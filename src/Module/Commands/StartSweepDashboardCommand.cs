@@ -10,7 +10,7 @@ namespace Sweeps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "SweepDashboard")]
 [OutputType(typeof(SweepDashboardInfo))]
-public sealed class StartSweepDashboardCommand : SweepsCmdlet
+public sealed class StartSweepDashboardCommand : SweepsCmdlet, IDisposable
 {
     readonly CancellationTokenSource _stop = new();
 
@@ -33,6 +33,7 @@ public sealed class StartSweepDashboardCommand : SweepsCmdlet
     [Parameter]
     public SwitchParameter AllowControl { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try
@@ -50,7 +51,11 @@ public sealed class StartSweepDashboardCommand : SweepsCmdlet
         }
     }
 
+    /// <inheritdoc/>
     protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Releases the stop signal; PowerShell calls it when the pipeline ends.</summary>
+    public void Dispose() => _stop.Dispose();
 }
 
 /// <summary>Where a dashboard serves.</summary>

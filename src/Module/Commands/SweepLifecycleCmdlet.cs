@@ -13,6 +13,7 @@ public abstract class SweepLifecycleCmdlet : SweepTargetCmdlet
 
     private protected abstract SweepTransition Transition { get; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try

@@ -12,11 +12,13 @@ public sealed class TestSweepConfigCommand : PSCmdlet
 {
     const string PathSet = "Path", ConfigSet = "Config";
 
+    /// <summary>A W&amp;B sweep config file, YAML or JSON.</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "A W&B sweep config file, YAML or JSON.")]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    /// <summary>A hashtable with the keys of a W&amp;B sweep config.</summary>
     [Parameter(ParameterSetName = ConfigSet, Mandatory = true, Position = 0, HelpMessage = "A hashtable with the keys of a W&B sweep config.")]
     [ValidateNotNull]
     public IDictionary? Config { get; set; }
@@ -25,6 +27,7 @@ public sealed class TestSweepConfigCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         IReadOnlyList<ConfigProblem> problems;

@@ -7,6 +7,7 @@ namespace Sweeps.Commands;
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ValidateSweepNameAttribute : ValidateArgumentsAttribute
 {
+    /// <inheritdoc/>
     protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
     {
         if (arguments is string name && Printable.NameProblem(name) is { } problem) throw new ValidationMetadataException(problem);

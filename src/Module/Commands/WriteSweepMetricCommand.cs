@@ -18,6 +18,7 @@ public sealed class WriteSweepMetricCommand : PSCmdlet
     [Parameter]
     public SweepRunInfo? Run { get; set; }
 
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         var run = Run ?? SweepRunInfo.Current;

@@ -44,14 +44,18 @@ public sealed class RunConfig : DynamicObject
         return copy;
     }
 
+    /// <summary>The parameters as a hashtable (a copy), e.g. to splat.</summary>
     public static implicit operator Hashtable(RunConfig config) => config.ToHashtable();
 
+    /// <inheritdoc/>
     public override bool TryGetMember(GetMemberBinder binder, out object? result) => Found(binder.Name, out result);
 
+    /// <inheritdoc/>
     public override bool TryGetIndex(GetIndexBinder binder, object[] indexes, out object? result) =>
         indexes is [string key] ? Found(key, out result) : throw new SweepsException(SweepsErrorKind.UnknownConfigKey, $"{_path} is read with one key, as {_path}['lr'].");
 
     // A block may keep its own values in the config, as wandb.config.update does.
+    /// <inheritdoc/>
     public override bool TrySetMember(SetMemberBinder binder, object? value)
     {
         _values[binder.Name] = value;
@@ -71,5 +75,6 @@ public sealed class RunConfig : DynamicObject
             $"{_path} has no key '{Printable.Text(key)}' ({Printable.Text(keys)}){(near is null ? "" : $"; did you mean '{Printable.Text(near)}'?")} Use {_path}.ContainsKey('{Printable.Text(key)}') for a parameter that may be absent.");
     }
 
+    /// <summary>The parameters as <c>key=value</c> pairs, in key order.</summary>
     public override string ToString() => string.Join("; ", _values.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(k => $"{k}={_values[k]}"));
 }

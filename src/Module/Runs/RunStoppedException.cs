@@ -8,5 +8,6 @@ namespace Sweeps;
 /// </summary>
 public sealed class RunStoppedException : RuntimeException
 {
+    /// <summary>An exception that ends the block with this message.</summary>
     public RunStoppedException(string message) : base(message) => WasThrownFromThrowStatement = true;
 }

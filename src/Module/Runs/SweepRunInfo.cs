@@ -22,8 +22,11 @@ public sealed class SweepRunInfo
         Config = RunConfig.From(context.Config);
     }
 
+    /// <summary>The run's id.</summary>
     public string Id => _context.RunId;
+    /// <summary>The sweep the run belongs to.</summary>
     public string SweepId => _context.SweepId;
+    /// <summary>The run's 1-based number in its sweep.</summary>
     public int Number => _context.Number;
     /// <summary>The parameters (a <see cref="RunConfig"/>): <c>$Run.Config.lr</c>; reading a key it does not have is an error.</summary>
     public PSObject Config { get; }
@@ -118,5 +121,6 @@ public sealed class SweepRunInfo
     /// <summary>The run the current thread is executing, for Write-SweepMetric.</summary>
     [ThreadStatic] internal static SweepRunInfo? Current;
 
+    /// <summary>The run as <c>sweep/run</c>.</summary>
     public override string ToString() => $"{SweepId}/{Id}";
 }

@@ -13,7 +13,7 @@ namespace Sweeps.Engine.Search.Bayes;
 /// to a few dozen runs stretch along the dimensions that look flat so far and the search stops exploring them.
 /// Matern 3/2 rather than 5/2 for the same reason: it assumes a rougher function. y is standardised first.
 /// </summary>
-public sealed class GaussianProcess
+internal sealed class GaussianProcess
 {
     static readonly double Sqrt3 = Math.Sqrt(3);
 

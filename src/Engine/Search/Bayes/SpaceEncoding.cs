@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Search.Bayes;
 /// of its value, which the kernel compares as equal or not (never as ordered numbers). Integer and quantized
 /// parameters are snapped: a point is only ever evaluated where a real value sits.
 /// </summary>
-public sealed class SpaceEncoding
+internal sealed class SpaceEncoding
 {
     readonly ParameterSpace _space;
     readonly List<Parameter> _dims;

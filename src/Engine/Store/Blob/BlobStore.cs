@@ -17,7 +17,7 @@ namespace Sweeps.Engine.Store.Blob;
 /// sweeps/&lt;id&gt;/runs/&lt;run&gt;/&lt;file&gt;       the files a run left (stdout.log, stderr.log, ...)
 /// </code>
 /// </summary>
-public sealed class BlobStore : IStoreBackend
+internal sealed class BlobStore : IStoreBackend
 {
     internal const string Prefix = "sweeps/";
     const string CreatedKey = "created";

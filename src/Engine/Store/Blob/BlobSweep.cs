@@ -11,6 +11,7 @@ namespace Sweeps.Engine.Store.Blob;
 /// <see cref="BlobChange"/> (a conditional append at the offset read), its runs' histories (<see cref="BlobHistoryWriter"/>),
 /// heartbeats aged on the service's clock, and the files its runs leave, taken in when a run ends.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A MemoryStream holds no resource to release.")]
 internal sealed class BlobSweep : ISweepBackend
 {
     readonly BlobStore _store;

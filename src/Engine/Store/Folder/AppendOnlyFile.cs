@@ -42,7 +42,7 @@ internal static partial class AppendOnlyFile
         }
         finally
         {
-            Close(fd);
+            _ = Close(fd); // written and synced already: a failing close loses nothing
         }
     }
 

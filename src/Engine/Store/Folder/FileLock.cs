@@ -17,7 +17,7 @@ namespace Sweeps.Engine.Store.Folder;
 /// a sweep.
 /// </para>
 /// </summary>
-public sealed class FileLock
+internal sealed class FileLock
 {
     readonly Lazy<HostGate> _gate;
     readonly StoreClock _clock;
@@ -209,7 +209,7 @@ public sealed class FileLock
 /// A lock while it is held: renewed in the background, checked before each write (<see cref="IsStillHeld"/>), and
 /// released by <see cref="Dispose"/> only if it is still this holder's.
 /// </summary>
-public sealed class HeldLock : IDisposable
+internal sealed class HeldLock : IDisposable
 {
     readonly string _path;
     readonly byte[] _owner;

@@ -4,7 +4,7 @@ namespace Sweeps.Engine.Store.Folder;
 /// A store that is a folder (the default, <c>./.sweeps</c>): one sub-folder per sweep, named by its id, holding its
 /// journal, the config as written and its runs. Layout and format: <c>docs/store.md</c>.
 /// </summary>
-public sealed class FolderStore(string root, StoreOptions? options = null) : IStoreBackend
+internal sealed class FolderStore(string root, StoreOptions? options = null) : IStoreBackend
 {
     readonly StoreOptions _options = options ?? StoreOptions.Default;
 

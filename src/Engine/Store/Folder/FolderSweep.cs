@@ -6,7 +6,7 @@ namespace Sweeps.Engine.Store.Folder;
 /// One sweep as a folder (docs/store.md): <c>journal.jsonl</c> appended under <c>journal.lock</c>, heartbeats in
 /// <c>agents/</c>, each run's history, logs and files in <c>runs/&lt;run id&gt;/</c>, which is also where the run works.
 /// </summary>
-public sealed class FolderSweep : ISweepBackend
+internal sealed class FolderSweep : ISweepBackend
 {
     public const string JournalFile = "journal.jsonl";
     public const string HistoryFile = "history.jsonl";

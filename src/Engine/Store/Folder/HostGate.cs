@@ -15,6 +15,7 @@ namespace Sweeps.Engine.Store.Folder;
 /// bypassed for a while, as is a gate waited on for a few seconds.
 /// </para>
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "One gate per store for the process's life: the named mutex goes with the process.")]
 internal sealed class HostGate
 {
     const string KeyFile = "gate.key";

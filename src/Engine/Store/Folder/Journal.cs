@@ -19,7 +19,7 @@ namespace Sweeps.Engine.Store.Folder;
 /// a damaged line removed by hand).
 /// </para>
 /// </summary>
-public sealed class Journal(string path)
+internal sealed class Journal(string path)
 {
     static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 

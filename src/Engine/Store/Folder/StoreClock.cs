@@ -6,7 +6,7 @@ namespace Sweeps.Engine.Store.Folder;
 /// other agent look dead (or immortal). Every file this process writes in the store is a sample of the offset
 /// between the two clocks, so ages are measured on one clock, the store's, whatever the machines' clocks say.
 /// </summary>
-public sealed class StoreClock(TimeProvider local)
+internal sealed class StoreClock(TimeProvider local)
 {
     readonly object _gate = new();
     TimeSpan _offset;

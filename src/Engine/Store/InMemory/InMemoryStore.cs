@@ -8,7 +8,7 @@ namespace Sweeps.Engine.Store.InMemory;
 /// journal as the same JSON lines the other stores keep and applies the same sequence rule, so it holds to the same
 /// contract; runs work in local folders whose files it takes in when they end.
 /// </summary>
-public sealed class InMemoryStore(TimeProvider? time = null) : IStoreBackend
+internal sealed class InMemoryStore(TimeProvider? time = null) : IStoreBackend
 {
     readonly ConcurrentDictionary<string, Data> _sweeps = new(StringComparer.Ordinal);
     readonly TimeProvider _time = time ?? TimeProvider.System;

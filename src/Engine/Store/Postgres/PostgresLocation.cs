@@ -11,7 +11,7 @@ namespace Sweeps.Engine.Store.Postgres;
 /// never does. The schema the store's tables live in is the first of <c>search_path</c> (Npgsql's <c>Search Path</c>),
 /// else <c>public</c>, so one database can hold several stores.
 /// </summary>
-public sealed class PostgresLocation
+internal sealed class PostgresLocation
 {
     // libpq's names for the URL's query, as psql and every libpq program read them, with Npgsql's keyword for each.
     static readonly Dictionary<string, string> Libpq = new(StringComparer.OrdinalIgnoreCase)

@@ -9,7 +9,7 @@ namespace Sweeps.Engine.Store.Postgres;
 /// heartbeats aged on the server's clock, and the files its runs leave. Tables and versions: <see cref="PostgresSchema"/>;
 /// layout and guarantees: docs/store.md, "PostgreSQL".
 /// </summary>
-public sealed class PostgresStore : IStoreBackend
+internal sealed class PostgresStore : IStoreBackend
 {
     readonly object _clockGate = new();
     TimeSpan _clockOffset;

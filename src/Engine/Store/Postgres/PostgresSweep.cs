@@ -11,6 +11,7 @@ namespace Sweeps.Engine.Store.Postgres;
 /// (<see cref="PostgresHistoryWriter"/>), heartbeats whose age the server computes on its own clock, and the files its
 /// runs leave, taken in when a run ends (they work in a local folder meanwhile).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The change is the caller's to dispose (using); the field only lets reads inside it see it.")]
 internal sealed class PostgresSweep(PostgresStore store, string id) : ISweepBackend
 {
     long _nextRow;      // the seq of the next journal row to read
