@@ -99,6 +99,10 @@ Describe 'the sweeps .NET tool' {
             Read-PackageEntry $nupkg "tools/net10.0/$platform/Sweeps/Sweeps.psd1" | Should -Not -BeNullOrEmpty
             $config = Read-PackageEntry $nupkg "tools/net10.0/$platform/Sweeps.Host.runtimeconfig.json" | ConvertFrom-Json
             $config.runtimeOptions.rollForward | Should -Be 'Major'
+            # PowerShell's Windows CIM runtime is under terms that forbid passing it on.
+            $zip = [System.IO.Compression.ZipFile]::OpenRead($nupkg)
+            try { @($zip.Entries.FullName -like '*management.infrastructure.native*') | Should -HaveCount 0 }
+            finally { $zip.Dispose() }
         }
     }
 
