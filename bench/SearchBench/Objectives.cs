@@ -20,6 +20,8 @@ public static class Objectives
         new("ml_mixed",
             "  batch_size: {values: [16, 32, 64, 128]}\n  dropout: {distribution: uniform, min: 0.0, max: 0.5}\n  layers: {distribution: int_uniform, min: 1, max: 6}\n  lr: {distribution: log_uniform_values, min: 1.0e-5, max: 0.1}\n  optimizer: {values: [adam, sgd, rmsprop]}\n",
             0.1, c => MlMixed((string)c["optimizer"]!, D(c, "batch_size"), D(c, "layers"), D(c, "lr"), D(c, "dropout"))),
+        // The optimum close to a bound (0.9 in [0, 0.99]): a model that pushes candidates onto the bounds shows here.
+        new("near_bound3", Uniform(3, 0.0, 0.99), 0, c => Enumerable.Range(0, 3).Sum(i => Math.Pow(D(c, $"x{i}") - 0.9, 2))),
     ];
 
     public static double Branin(double x0, double x1)

@@ -25,17 +25,23 @@ if (opts.TryGetValue("vectors", out var vectorsPath)) report.AppendLine(CheckVec
 
 int[] budgets = [.. new[] { 25, 50, 100 }.Where(b => b <= maxBudget)];
 var results = new List<(string Function, string Method, int Budget, double Median, double Q1, double Q3)>();
+var onBounds = new List<(string Function, string Method, double Share)>();
 foreach (var objective in Objectives.All.Where(o => only is null || only.Contains(o.Name)))
 {
     foreach (var method in methods)
     {
         var config = Configs(objective, method);
         var regrets = budgets.ToDictionary(b => b, _ => new List<double>());
+        int runsOnBound = 0, runCount = 0;
         for (var seed = firstSeed; seed < firstSeed + seeds; seed++)
         {
-            var trace = Sweep(config, objective, seed, maxBudget);
+            var runs = Sweep(config, objective, seed, maxBudget);
+            var trace = runs.Select(r => (double)r.Summary["loss"]!).ToList();
             foreach (var b in budgets) regrets[b].Add(trace.Take(b).Min() - objective.Minimum);
+            runsOnBound += runs.Count(r => OnBound(config, r));
+            runCount += runs.Count;
         }
+        onBounds.Add((objective.Name, method, (double)runsOnBound / runCount));
         foreach (var b in budgets)
         {
             var sorted = regrets[b].Order().ToList();
@@ -50,8 +56,11 @@ if (opts.TryGetValue("extra", out var extraPath) && File.Exists(extraPath))
 {
     using var extra = JsonDocument.Parse(File.ReadAllText(extraPath));
     foreach (var r in extra.RootElement.EnumerateArray())
-        results.Add((r.GetProperty("function").GetString()!, r.GetProperty("method").GetString()!, r.GetProperty("budget").GetInt32(),
-            r.GetProperty("median").GetDouble(), r.GetProperty("q1").GetDouble(), r.GetProperty("q3").GetDouble()));
+    {
+        var (function, method) = (r.GetProperty("function").GetString()!, r.GetProperty("method").GetString()!);
+        results.Add((function, method, r.GetProperty("budget").GetInt32(), r.GetProperty("median").GetDouble(), r.GetProperty("q1").GetDouble(), r.GetProperty("q3").GetDouble()));
+        if (r.TryGetProperty("on_bound", out var share) && !onBounds.Any(b => b.Function == function && b.Method == method)) onBounds.Add((function, method, share.GetDouble()));
+    }
     methods = [.. methods, .. results.Select(r => r.Method).Distinct().Where(m => !methods.Contains(m))];
 }
 
@@ -66,11 +75,21 @@ foreach (var b in budgets)
     report.AppendLine();
 }
 
+// Runs that sit on a bound of a continuous parameter waste the run when the optimum is inside: random search almost
+// never places one there, and a search should not place more.
+report.AppendLine($"## Runs with a continuous parameter on a bound (within 1e-9 of min or max; {seeds} seeds x {maxBudget} runs)\n");
+var boundMethods = onBounds.Select(r => r.Method).Distinct().ToList();
+report.AppendLine("| function | " + string.Join(" | ", boundMethods) + " |");
+report.AppendLine("|---|" + string.Concat(boundMethods.Select(_ => "---|")));
+foreach (var f in onBounds.Select(r => r.Function).Distinct())
+    report.AppendLine($"| {f} | " + string.Join(" | ", boundMethods.Select(m => onBounds.SingleOrDefault(r => r.Function == f && r.Method == m)).Select(r => r.Function is null ? "" : $"{r.Share:P1}")) + " |");
+report.AppendLine();
+
 // Time to suggest on the hartmann6 space with n finished runs in the history, in a warm process (an agent suggests
 // run after run): the first sweep of a 40-run history lets the JIT optimise the code, whatever ran before.
 report.AppendLine("## Time to suggest (hartmann6 space, bayes, median of 11 in a warm process)\n\n| finished runs | ms |\n|---|---|");
 var hartmann = Objectives.All.Single(o => o.Name == "hartmann6");
-Sweep(Configs(hartmann, "bayes"), hartmann, 1, 40);
+Sweep(Configs(hartmann, "bayes"), hartmann, 1, 40); // warm-up
 foreach (var n in new[] { 25, 100, 400, 2000 })
 {
     var config = Configs(hartmann, "bayes");
@@ -105,19 +124,19 @@ static RunRecord Finished(int i, Dictionary<string, object?> config, Objectives.
     };
 }
 
-static List<double> Sweep(SweepConfig config, Objectives.Objective objective, int seed, int budget)
+static List<RunRecord> Sweep(SweepConfig config, Objectives.Objective objective, int seed, int budget)
 {
     var method = SearchMethods.For(config.Method);
     var runs = new List<RunRecord>();
-    var values = new List<double>();
-    for (var i = 0; i < budget; i++)
-    {
-        var run = Finished(i, method.Next(config, seed, runs)!.Config, objective);
-        runs.Add(run);
-        values.Add((double)run.Summary["loss"]!);
-    }
-    return values;
+    for (var i = 0; i < budget; i++) runs.Add(Finished(i, method.Next(config, seed, runs)!.Config, objective));
+    return runs;
 }
+
+// A continuous (uniform) parameter of the run within 1e-9 of its min or max.
+static bool OnBound(SweepConfig config, RunRecord run) =>
+    config.Parameters.Searchable.Any(p => p.Kind == Sweeps.Engine.Space.DistributionKind.Uniform
+        && Convert.ToDouble(run.Config[p.Name], CultureInfo.InvariantCulture) is var v
+        && (Math.Abs(v - p.Min) <= 1e-9 || Math.Abs(v - p.Max) <= 1e-9));
 
 static double Quantile(List<double> sorted, double q)
 {

@@ -38,6 +38,19 @@ public sealed class BayesSpecs
     }
 
     [Fact]
+    public void It_does_not_put_runs_on_the_bounds_when_the_optimum_is_inside()
+    {
+        // The optimum near the upper bound: candidates that overshoot it must not land on it.
+        var config = SweepConfigParser.Parse(YamlConfigReader.Read(
+            "method: bayes\nmetric: {name: loss, goal: minimize}\nparameters:\n" +
+            string.Concat(Enumerable.Range(0, 3).Select(i => $"  x{i}: {{min: 0.0, max: 0.99}}\n"))), out _);
+        var tried = Minimise(config, c => Enumerable.Range(0, 3).Sum(i => Math.Pow((double)c[$"x{i}"]! - 0.9, 2)), 40);
+        var onBound = tried.Count(t => Enumerable.Range(0, 3).Any(i => (double)t.Config[$"x{i}"]! is var v && (v <= 1e-9 || v >= 0.99 - 1e-9)));
+        Assert.Equal(0, onBound);
+        Assert.True(tried.Min(t => t.Loss) < 1e-2, $"best {tried.Min(t => t.Loss)}");
+    }
+
+    [Fact]
     public void It_is_deterministic_for_a_seed_and_history()
     {
         var config = Configs.Parse("method: bayes\nmetric: {name: loss}\nparameters:\n  x: {min: -2.0, max: 2.0}\n  y: {min: -2.0, max: 2.0}\n");

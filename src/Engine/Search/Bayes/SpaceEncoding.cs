@@ -60,19 +60,31 @@ internal sealed class SpaceEncoding
         return _space.ToConfig(values);
     }
 
-    /// <summary>Moves a point onto a value the space really has (integers and quantized values are discrete).</summary>
+    /// <summary>
+    /// Moves a point onto a value the space really has (integers and quantized values are discrete). A move past a
+    /// bound is reflected back inside: clamping put every overshooting candidate exactly on the bound, where the
+    /// model is least certain, so bayes proposed runs on bounds far more often than random search does.
+    /// </summary>
     public void Snap(double[] x)
     {
         for (var i = 0; i < _dims.Count; i++)
         {
             if (IsCategorical[i]) { x[i] = Math.Clamp(Math.Round(x[i]), 0, Cardinality[i] - 1); continue; }
-            x[i] = Math.Clamp(x[i], 0, 1);
+            x[i] = Reflect(x[i]);
             if (_dims[i].Kind is DistributionKind.Uniform or DistributionKind.LogUniform or DistributionKind.LogUniformValues
                 or DistributionKind.InvLogUniform or DistributionKind.InvLogUniformValues or DistributionKind.Normal
                 or DistributionKind.LogNormal or DistributionKind.Beta) continue;
             var v = _dims[i].Sample(Math.Clamp(x[i], 1e-12, 1 - 1e-12));
             x[i] = _dims[i].Cdf(v);
         }
+    }
+
+    // Folds the line onto [0, 1] as a mirror would: 1.1 -> 0.9, -0.2 -> 0.2, 2.3 -> 0.3.
+    static double Reflect(double v)
+    {
+        if (!double.IsFinite(v)) return 0.5;
+        v = Math.Abs(v) % 2;
+        return v > 1 ? 2 - v : v;
     }
 
     /// <summary>A uniformly random point (already snapped).</summary>
