@@ -15,8 +15,9 @@ param(
     [int] $RunsPerProcess = 1000,
     # Runs of a 100 ms program, through the agent and bare.
     [int] $ProgramRuns = 20,
-    # Seeds per objective in the search-quality comparison.
+    # Seeds per objective in the search-quality comparison, and in its concurrent-agents part.
     [int] $SearchSeeds = 20,
+    [int] $ConcurrentSeeds = 10,
     # Journal sizes for the replay measure (runs).
     [int[]] $ReplaySizes = @(10000, 50000, 100000)
 )
@@ -167,12 +168,16 @@ try {
 
     # 5. Search quality: simple regret on the six objectives, with Optuna's TPE beside ours when it is installed.
     $searchBench = Join-Path $PSScriptRoot "SearchBench/bin/$Configuration/net10.0/Sweeps.SearchBench.dll"
+    # With 1, 4, 8 and 16 agents asking at once (k runs outstanding at every ask), beside TPE with constant_liar.
     $tpe = Join-Path $OutDir 'optuna-tpe.json'
-    Remove-Item $tpe -ErrorAction Ignore
+    $tpeConcurrent = Join-Path $OutDir 'optuna-tpe-concurrent.json'
+    Remove-Item $tpe, $tpeConcurrent -ErrorAction Ignore
     if ((Test-Path '/usr/bin/python3') -and ((& /usr/bin/python3 -c 'import optuna; print(1)' 2>$null) -eq '1')) {
         & /usr/bin/python3 -W ignore (Join-Path $PSScriptRoot 'optuna_tpe.py') $SearchSeeds 100 | Set-Content $tpe
+        & /usr/bin/python3 -W ignore (Join-Path $PSScriptRoot 'optuna_tpe.py') $ConcurrentSeeds 100 '1,4,8,16' | Set-Content $tpeConcurrent
     }
     dotnet $searchBench --vectors (Join-Path $PSScriptRoot 'function_vectors.json') --seeds $SearchSeeds --budget 100 --out $OutDir --extra $tpe | Out-Null
+    dotnet $searchBench --sequential no --seeds $ConcurrentSeeds --budget 100 --out (Join-Path $OutDir 'concurrent') --concurrency '1,4,8,16' --methods bayes --extra-concurrent $tpeConcurrent | Out-Null
 
     # 6. Replaying a journal of N runs (read, parse, apply): time and managed memory.
     $results.replay = @(foreach ($n in $ReplaySizes) { Measure-Replay -Runs $n -Store (Join-Path $store "replay-$n") })
@@ -219,6 +224,8 @@ $(($results.processes | ForEach-Object { "| $($_.processes) | $($_.sweeps_runs_p
 # Search
 
 $(Get-Content (Join-Path $OutDir 'search.md') -Raw)
+
+$(Get-Content (Join-Path $OutDir 'concurrent/search.md') -Raw)
 
 ## Replaying a journal
 

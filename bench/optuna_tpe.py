@@ -72,8 +72,34 @@ def on_bound(trial):
                for k, d in trial.distributions.items())
 
 
+def concurrent(seeds, budget, agents):
+    """TPE with constant_liar, k trials outstanding at every ask (the search bench's protocol): the oldest outstanding
+    trial is told its value, then a new one is asked while the other k-1 still run."""
+    out = []
+    for name, f, fmin in FUNCTIONS:
+        for k in agents:
+            regrets = []
+            for seed in range(1, seeds + 1):
+                study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed, constant_liar=True))
+                outstanding, values = [], []
+                while len(values) < budget:
+                    while len(outstanding) < k and len(values) + len(outstanding) < budget:
+                        trial = study.ask()
+                        outstanding.append((trial, f(trial)))  # the parameters are drawn now, with k-1 running
+                    trial, value = outstanding.pop(0)
+                    study.tell(trial, value)
+                    values.append(value)
+                regrets.append(min(values) - fmin)
+            q1, med, q3 = np.percentile(sorted(regrets), [25, 50, 75])
+            out.append({"function": name, "method": "optuna-tpe-cl", "agents": k, "median": med, "q1": q1, "q3": q3})
+    return out
+
+
 def main():
     seeds, budget = int(sys.argv[1]), int(sys.argv[2])
+    if len(sys.argv) > 3:  # a comma-separated list of agent counts: the concurrent protocol
+        print(json.dumps(concurrent(seeds, budget, [int(k) for k in sys.argv[3].split(",")])))
+        return
     out = []
     for name, f, fmin in FUNCTIONS:
         traces, bound = [], 0
