@@ -23,7 +23,7 @@ $AzureDevOps = $env:TF_BUILD -eq 'True'
 # The input's name as the pipeline's YAML spells it: kebab-case in GitHub's action.yml, camelCase in task.json.
 function Get-InputName([string] $Name) {
     if (-not $AzureDevOps) { return $Name }
-    ($Name -split '-' | ForEach-Object -Begin { $first = $true } -Process { if ($first) { $first = $false; $_ } else { $_.Substring(0, 1).ToUpperInvariant() + $_.Substring(1) } }) -join ''
+    [regex]::Replace($Name, '-(.)', { $args[0].Groups[1].Value.ToUpperInvariant() })
 }
 
 function Get-Input([string] $Name, [string] $Default = '') {
@@ -80,12 +80,12 @@ $workingDirectory = Get-Input 'working-directory' '.'
 if (-not $config -and -not $sweepId) { Stop-Step "Give the input '$(Get-InputName 'config')' (a sweep.yaml to create a sweep from) or '$(Get-InputName 'sweep')' (the id of a sweep to run an agent on)." }
 if ($config -and $sweepId) { Stop-Step "Give '$(Get-InputName 'config')' or '$(Get-InputName 'sweep')', not both: a config creates a new sweep." }
 # A module path is the job's (an artifact's folder), not the training program's: resolve it before moving there.
-if ($module -and (Test-Path -LiteralPath $module)) { $module = (Resolve-Path -LiteralPath $module).ProviderPath }
+$modulePath = if ($module -and (Test-Path -LiteralPath $module)) { (Resolve-Path -LiteralPath $module).ProviderPath }
 if (-not (Test-Path -LiteralPath $workingDirectory -PathType Container)) { Stop-Step "The input '$(Get-InputName 'working-directory')' is not a folder: '$workingDirectory'." }
 Set-Location -LiteralPath $workingDirectory
 
 # The module: bundled beside this script (the Azure DevOps task), a path (a build's artifact), or installed by name.
-if ($module -and (Test-Path -LiteralPath $module)) { Import-Module $module }
+if ($modulePath) { Import-Module $modulePath }
 elseif (Get-Module -ListAvailable Sweeps) { Import-Module Sweeps }
 else { Stop-Step "The Sweeps module was not found at '$module' nor installed; give the input '$(Get-InputName 'module')' (a built Sweeps.psd1) or install it first (Install-PSResource Sweeps)." }
 

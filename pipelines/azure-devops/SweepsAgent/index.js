@@ -1,7 +1,7 @@
 'use strict';
 // The task's entry point: the agent runs it with Node and passes the inputs as INPUT_* environment variables. The
-// work is sweep-step.ps1 beside it (the GitHub Action runs the same script), run by PowerShell 7 with the Sweeps
-// module bundled in this folder; the script writes the logging commands itself.
+// work is sweep-step.ps1 beside it (the GitHub Action runs the same script), run by PowerShell 7; it imports the Sweeps
+// module bundled beside it and writes the logging commands itself.
 const { spawnSync } = require('child_process');
 const path = require('path');
 
@@ -13,10 +13,7 @@ function fail(message) {
 
 const pwsh = process.platform === 'win32' ? 'pwsh.exe' : 'pwsh';
 const script = path.join(__dirname, 'sweep-step.ps1');
-const result = spawnSync(pwsh, ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script], {
-  stdio: 'inherit',
-  env: { ...process.env, INPUT_MODULE: process.env.INPUT_MODULE || path.join(__dirname, 'Sweeps', 'Sweeps.psd1') },
-});
+const result = spawnSync(pwsh, ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script], { stdio: 'inherit' });
 if (result.error) {
   fail(result.error.code === 'ENOENT'
     ? 'PowerShell 7 (pwsh) is not on PATH: Microsoft-hosted agents have it; on a self-hosted agent install it (https://aka.ms/powershell).'
